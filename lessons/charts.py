@@ -1,0 +1,129 @@
+"""Plotly figures shared by the notebooks and the app (same data in, same figure out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lessons.course import TOPICS
+
+TOPIC_COLOURS = {
+    "dataset": "#6c757d",
+    "streams": "#d9480f",
+    "lake": "#1971c2",
+    "search": "#2f9e44",
+    "realtime": "#ae3ec9",
+    "serving": "#f08c00",
+}
+_FONT = "DejaVu Sans, Noto Sans CJK KR, sans-serif"
+
+
+@dataclass(frozen=True)
+class MapNode:
+    key: str
+    label_en: str
+    label_ko: str
+    topic: str
+    x: float
+    y: float
+
+
+# The pipeline of shared/DESIGN.md, laid out left to right, top to bottom.
+MAP_NODES = (
+    MapNode("data", "Music dataset<br>plays + tracks", "음악 데이터셋<br>재생 + 트랙", "dataset",
+            0, 2),
+    MapNode("ingest", "Kinesis / SQS<br>/ MSK", "Kinesis / SQS<br>/ MSK", "streams", 1.5, 2),
+    MapNode("firehose", "Data Firehose<br>buffering", "Data Firehose<br>버퍼링", "streams", 3, 2),
+    MapNode("raw", "S3 lake<br>raw JSON", "S3 레이크<br>원시 JSON", "lake", 4.5, 2),
+    MapNode("crawler", "Glue crawler<br>Data Catalog", "Glue 크롤러<br>데이터 카탈로그", "lake",
+            6, 2),
+    MapNode("flink", "Managed Flink<br>windows", "Managed Flink<br>윈도우", "realtime", 1.5, 3.1),
+    MapNode("search", "OpenSearch<br>index", "OpenSearch<br>인덱스", "search", 0, 0.8),
+    MapNode("dash", "Dashboard<br>(QuickSight)", "대시보드<br>(QuickSight)", "serving", 1.5, 0.8),
+    MapNode("athena", "Athena<br>SQL", "Athena<br>SQL", "lake", 3, 0.8),
+    MapNode("processed", "processed_data<br>Parquet by date", "processed_data<br>날짜별 Parquet",
+            "lake", 4.5, 0.8),
+    MapNode("etl", "Glue ETL<br>join", "Glue ETL<br>조인", "lake", 6, 0.8),
+    MapNode("lf", "Lake Formation<br>grants", "Lake Formation<br>권한", "lake", 3, -0.4),
+    MapNode("redshift", "Redshift<br>+ Spectrum", "Redshift<br>+ Spectrum", "serving", 4.5, -0.4),
+)  # fmt: skip
+MAP_EDGES = (
+    ("data", "ingest"), ("ingest", "firehose"), ("firehose", "raw"), ("raw", "crawler"),
+    ("crawler", "etl"), ("etl", "processed"), ("processed", "athena"), ("lf", "athena"),
+    ("athena", "dash"), ("processed", "redshift"), ("ingest", "flink"), ("data", "search"),
+    ("processed", "lf"),
+)  # fmt: skip
+_BOX_W, _BOX_H = 1.12, 0.66
+
+
+def _box_edge(centre: MapNode, toward: MapNode) -> tuple[float, float]:
+    """Where the line from `centre` to `toward` leaves centre's box."""
+    dx, dy = toward.x - centre.x, toward.y - centre.y
+    scale = min(
+        (_BOX_W / 2) / abs(dx) if dx else float("inf"),
+        (_BOX_H / 2) / abs(dy) if dy else float("inf"),
+    )
+    return centre.x + dx * scale, centre.y + dy * scale
+
+
+def course_map(lang: str = "en") -> go.Figure:
+    """The course's pipeline drawn as boxes and arrows, coloured by topic."""
+    nodes = {n.key: n for n in MAP_NODES}
+    fig = go.Figure()
+    for start, end in MAP_EDGES:
+        a, b = nodes[start], nodes[end]
+        (x0, y0), (x1, y1) = _box_edge(a, b), _box_edge(b, a)
+        fig.add_annotation(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+            showarrow=True, arrowhead=3, arrowsize=1.1, arrowwidth=1.6, arrowcolor="#868e96",
+        )  # fmt: skip
+    for n in MAP_NODES:
+        fig.add_shape(
+            type="rect", x0=n.x - _BOX_W / 2, x1=n.x + _BOX_W / 2, y0=n.y - _BOX_H / 2,
+            y1=n.y + _BOX_H / 2, fillcolor=TOPIC_COLOURS[n.topic], line={"width": 0},
+            layer="below",
+        )  # fmt: skip
+        fig.add_annotation(
+            x=n.x, y=n.y, text=n.label_ko if lang == "ko" else n.label_en, showarrow=False,
+            font={"color": "white", "size": 12, "family": _FONT},
+        )  # fmt: skip
+    topic_titles = {t.id: t.title(lang) for t in TOPICS}
+    for topic_id, colour in TOPIC_COLOURS.items():
+        # Legend entries only: the boxes themselves are shapes.
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", name=topic_titles[topic_id],
+                marker={"symbol": "square", "size": 14, "color": colour},
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
+        xaxis={"visible": False, "range": [-0.7, 6.7], "fixedrange": True},
+        yaxis={"visible": False, "range": [-1.0, 3.6], "fixedrange": True},
+        legend={"orientation": "h", "y": -0.02, "font": {"family": _FONT}},
+    )  # fmt: skip
+    return fig
+
+
+def ranking_bar(df: pd.DataFrame, label: str, value: str, title: str, top: int = 15) -> go.Figure:
+    """Horizontal bars of the `top` rows, largest on top (dashboard-style ranking)."""
+    shown = df.head(top).iloc[::-1]
+    fig = go.Figure(go.Bar(x=shown[value], y=shown[label].astype(str), orientation="h"))
+    fig.update_layout(title=title, height=max(300, 24 * len(shown) + 120), margin={"l": 10})
+    return fig
+
+
+def time_series(df: pd.DataFrame, x: str, y: str, title: str) -> go.Figure:
+    """A line over time (e.g. plays per hour)."""
+    fig = go.Figure(go.Scatter(x=df[x], y=df[y], mode="lines"))
+    fig.update_layout(title=title, height=320, xaxis_title=x, yaxis_title=y)
+    return fig
+
+
+def hour_of_day_bars(df: pd.DataFrame, title: str) -> go.Figure:
+    """Plays per hour of day: the daily rhythm of listening."""
+    fig = go.Figure(go.Bar(x=df["hour_of_day"], y=df["plays"]))
+    fig.update_layout(title=title, height=300, xaxis_title="hour of day (UTC)", yaxis_title="plays")
+    return fig

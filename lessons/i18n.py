@@ -1,0 +1,85 @@
+"""The app's own words in English and Korean (questions carry their own translations)."""
+
+from __future__ import annotations
+
+from lessons.course import LANGUAGES
+
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+_TEXT: dict[str, dict[str, str]] = {
+    "app.title": {"en": "Pipeline Lab", "ko": "Pipeline Lab"},
+    "app.tagline": {
+        "en": "How data pipelines are built on AWS, run as experiments on music-streaming data: "
+        "offline, free, and measured.",
+        "ko": "AWS에서 데이터 파이프라인을 만드는 방법을 음악 스트리밍 데이터로 직접 실험하며 "
+        "배웁니다. 오프라인, 무료, 그리고 모든 수치는 측정값입니다.",
+    },
+    "app.language": {"en": "Language", "ko": "언어"},
+    "app.error": {
+        "en": "Something went wrong on this page. Your data is unchanged.",
+        "ko": "이 페이지에서 문제가 발생했습니다. 데이터는 변경되지 않았습니다.",
+    },
+    "nav.home": {"en": "Course map", "ko": "코스 지도"},
+    "nav.dataset": {"en": "Music dataset", "ko": "음악 데이터셋"},
+    "nav.facts": {"en": "AWS facts", "ko": "AWS 사실 표"},
+    "nav.section.course": {"en": "Course", "ko": "코스"},
+    "nav.section.reference": {"en": "Reference", "ko": "참고"},
+    "home.map": {"en": "The pipeline you will build", "ko": "이 코스에서 만들 파이프라인"},
+    "home.lessons": {"en": "Lessons", "ko": "레슨"},
+    "home.ready": {"en": "ready", "ko": "준비됨"},
+    "home.planned": {"en": "coming", "ko": "준비 중"},
+    "home.open_lab": {
+        "en": "Open the lessons as notebooks with `make lab`.",
+        "ko": "`make lab` 명령으로 레슨 노트북을 엽니다.",
+    },
+    "dataset.intro": {
+        "en": "Every lesson runs on these play events. Change the seed or the options and the data "
+        "is generated again, in memory, in well under a second.",
+        "ko": "모든 레슨은 이 재생 이벤트로 실행됩니다. 시드나 옵션을 바꾸면 데이터가 메모리에서 "
+        "1초 안에 다시 생성됩니다.",
+    },
+    "dataset.seed": {"en": "Seed", "ko": "시드"},
+    "dataset.rows": {"en": "Events", "ko": "이벤트 수"},
+    "dataset.duplicates": {"en": "Resent events (fraction)", "ko": "재전송 이벤트 (비율)"},
+    "dataset.late": {"en": "Late events (fraction)", "ko": "지연 이벤트 (비율)"},
+    "dataset.skew": {"en": "Track popularity skew", "ko": "트랙 인기 편중도"},
+    "dataset.schema": {"en": "Schema", "ko": "스키마"},
+    "dataset.sample": {"en": "First events", "ko": "처음 이벤트"},
+    "dataset.rhythm": {"en": "Plays per hour of day", "ko": "시간대별 재생 수"},
+    "dataset.per_artist": {"en": "Plays per artist", "ko": "아티스트별 재생 수"},
+    "dataset.per_device_track": {
+        "en": "Plays per device and track",
+        "ko": "디바이스·트랙별 재생 수",
+    },
+    "dataset.measured": {"en": "Measured in this run", "ko": "이번 실행의 측정값"},
+    "facts.intro": {
+        "en": "Every AWS limit, quota, price and name the course uses, each with its source and "
+        "the date it was read. Lessons, pages and quiz questions read them from this table.",
+        "ko": "코스에서 쓰는 모든 AWS 한도, 할당량, 가격, 이름을 출처와 확인 날짜와 함께 "
+        "보여 줍니다. 레슨, 페이지, 퀴즈는 모두 이 표에서 값을 읽습니다.",
+    },
+    "facts.search": {"en": "Filter", "ko": "필터"},
+    "facts.changed": {"en": "What changed", "ko": "바뀐 점"},
+    "facts.changed_intro": {
+        "en": "Older notes and courses may still say otherwise:",
+        "ko": "예전 자료에는 아직 다르게 적혀 있을 수 있습니다:",
+    },
+}
+
+
+def t(key: str, lang: str = "en") -> str:
+    """The text for `key` in `lang` (English when a key or language is missing)."""
+    entry = _TEXT.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang if lang in LANGUAGES else "en") or entry["en"]
+
+
+def all_keys() -> list[str]:
+    """Every text key (the tests check each has both languages)."""
+    return list(_TEXT)
+
+
+def raw(key: str) -> dict[str, str]:
+    """Both translations of one key."""
+    return dict(_TEXT[key])
