@@ -1,0 +1,82 @@
+"""The app driven with Streamlit's AppTest: every registered page renders without exception."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lessons import facts
+from lessons.paths import PROJECT_ROOT
+from views import PAGES
+
+APP = str(PROJECT_ROOT / "app.py")
+TIMEOUT_S = 60
+
+
+def run_page(spec_file: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.session_state["lang"] = lang
+    at.switch_page(f"views/{spec_file}")
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_renders(spec, lang: str) -> None:
+    at = run_page(spec.file, lang)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+
+
+def test_home_lists_every_lesson() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "00-dataset-tour" in text and "12-warehouse-and-engines" in text
+
+
+def test_dataset_page_measures_the_options_it_is_given() -> None:
+    at = run_page("dataset.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["events"] == "100,000"
+    assert metrics["resent (same uuid)"] == "1,000"
+    at.slider[0].set_value(0.05).run()  # resent fraction
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["resent (same uuid)"] == "5,000"
+
+
+def test_facts_page_filters_and_shows_sources() -> None:
+    at = run_page("facts.py")
+    shown = at.dataframe[0].value
+    assert len(shown) == len(facts.all_facts())
+    at.text_input[0].input("kinesis").run()
+    filtered = at.dataframe[0].value
+    assert 0 < len(filtered) < len(shown)
+    assert all("kinesis" in i for i in filtered["id"])
+    assert all(s.startswith("https://") for s in filtered["source"])
+
+
+def test_a_page_problem_is_a_message_not_a_traceback(monkeypatch) -> None:
+    from lessons.errors import FactsFileError
+
+    def broken():
+        raise FactsFileError("facts.yaml has problems: kinesis.x: missing source")
+
+    monkeypatch.setattr(facts, "all_facts", broken)
+    at = run_page("facts.py")
+    assert not at.exception
+    assert "missing source" in at.error[0].value
+
+
+def test_an_unexpected_failure_shows_a_calm_message(monkeypatch) -> None:
+    import lessons.explore
+
+    def boom(*args, **kwargs):
+        raise ZeroDivisionError("internal")
+
+    monkeypatch.setattr(lessons.explore, "tour", boom)
+    st.cache_data.clear()  # an earlier test may have cached this very dataset
+    at = run_page("dataset.py")
+    assert not at.exception
+    assert "Your data is unchanged" in at.error[0].value

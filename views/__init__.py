@@ -1,0 +1,30 @@
+"""The app's page registry: app.py builds navigation from it and the tests render every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: a file in views/, its navigation key and section."""
+
+    file: str
+    title_key: str
+    url_path: str
+    section_key: str
+    default: bool = False
+
+    @property
+    def path(self) -> Path:
+        return VIEWS_DIR / self.file
+
+
+PAGES = (
+    PageSpec("home.py", "nav.home", "home", "nav.section.course", default=True),
+    PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course"),
+    PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),
+)
