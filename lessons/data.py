@@ -414,6 +414,7 @@ def generate_plays(config: DatasetConfig | None = None, progress: bool = False) 
         [n_unique % CHUNK_ROWS] if n_unique % CHUNK_ROWS else []
     )
     chunk_seeds = np.random.SeedSequence(int(chunk_seed.integers(2**63))).spawn(len(sizes))
+
     def make_chunk(job: tuple[int, np.random.SeedSequence]) -> dict[str, np.ndarray]:
         return _chunk_columns(config, np.random.default_rng(job[1]), job[0], shape)
 

@@ -137,8 +137,8 @@ def _semantic_problems(raw: dict, where: str, known_facts: set[str]) -> list[str
     if raw["lesson"] not in lesson_ids:
         problems.append(f"{where}: unknown lesson {raw['lesson']!r} (see notebooks/_toc.yml)")
     if "check" in raw and n_correct == 1:
-        correct = next(c for c in raw["choices"] if c["correct"])
-        problem = check_problem(raw["check"]["expression"], set(raw["facts"]), correct["text"]["en"])
+        correct = next(c["text"]["en"] for c in raw["choices"] if c["correct"])
+        problem = check_problem(raw["check"]["expression"], set(raw["facts"]), correct)
         if problem:
             problems.append(f"{where}: {problem}")
     texts = [c["text"]["en"].strip().lower() for c in raw["choices"]]
