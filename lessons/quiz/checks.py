@@ -67,7 +67,7 @@ def _fact_value(node: ast.Call, allowed: set[str]) -> float:
 
 
 def first_number(text: str) -> float | None:
-    """The first number written in `text` ("8 shards" -> 8, "1,024 KiB" -> 1024)."""
+    """The first number written in `text` ("8 shards" -> 8, "12,500 events" -> 12500)."""
     match = _NUMBER.search(text)
     return float(match.group().replace(",", "")) if match else None
 
