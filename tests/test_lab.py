@@ -99,7 +99,8 @@ def _open_and_run(page) -> None:
     page.get_by_text("00-dataset-tour.md").first.dblclick()
     notebook = page.locator(".jp-NotebookPanel").first
     notebook.wait_for()
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+    # The kernel is ready once the status bar reports it idle; a cell run before that is lost.
+    page.locator(".jp-StatusBar-Widget", has_text="Python 3 (ipykernel) | Idle").first.wait_for()
     first_code = notebook.locator(".jp-CodeCell").first
     first_code.locator(".cm-content").click()
     page.keyboard.press("Control+a")
