@@ -28,6 +28,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "home.lessons": {"en": "Lessons", "ko": "레슨"},
     "home.ready": {"en": "ready", "ko": "준비됨"},
     "home.planned": {"en": "coming", "ko": "준비 중"},
+    "home.open_page": {"en": "Open in the app", "ko": "앱에서 열기"},
     "home.open_lab": {
         "en": "Open the lessons as notebooks with `make lab`.",
         "ko": "`make lab` 명령으로 레슨 노트북을 엽니다.",

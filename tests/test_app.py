@@ -30,10 +30,12 @@ def test_every_page_renders(spec, lang: str) -> None:
     assert at.title, "every page has a title"
 
 
-def test_home_lists_every_lesson() -> None:
+def test_home_lists_every_lesson_and_links_every_topic_page() -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
     text = " ".join(m.value for m in at.markdown)
     assert "00-dataset-tour" in text and "12-warehouse-and-engines" in text
+    linked = {link.proto.page for link in at.get("page_link")}
+    assert {spec.url_path for spec in PAGES if spec.topic} <= {p.strip("/") for p in linked}
 
 
 def test_dataset_page_measures_the_options_it_is_given() -> None:

@@ -112,7 +112,7 @@ def test_home_page_renders_the_course_map(browser_page, app_url: str) -> None:
 
 def test_navigating_to_the_dataset_page_works(browser_page, app_url: str) -> None:
     page = browser_page
-    page.get_by_role("link", name="Music dataset").click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Music dataset").click()
     page.get_by_role("heading", name="Music dataset").wait_for()
     page.get_by_text("resent (same uuid)").wait_for()
     # The schema and sample tables are canvas grids: wait until one has drawn its cells.

@@ -17,6 +17,7 @@ class PageSpec:
     url_path: str
     section_key: str
     default: bool = False
+    topic: str | None = None  # the course-map topic this page belongs to, for the home links
 
     @property
     def path(self) -> Path:
@@ -25,6 +26,6 @@ class PageSpec:
 
 PAGES = (
     PageSpec("home.py", "nav.home", "home", "nav.section.course", default=True),
-    PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course"),
+    PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course", topic="dataset"),
     PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),
 )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lessons import charts, course
+from views import PAGES
 from views.common import lang, tr
 
 st.title(tr("app.title"))
@@ -16,6 +17,8 @@ for topic in course.TOPICS:
     topic_lessons = [lesson for lesson in course.lessons() if lesson.topic == topic.id]
     with st.container(border=True):
         st.markdown(f"**{topic.title(lang())}** · {topic.services}")
+        for spec in (p for p in PAGES if p.topic == topic.id):
+            st.page_link(str(spec.path), label=f"{tr('home.open_page')}: {tr(spec.title_key)}")
         for lesson in topic_lessons:
             status = tr("home.ready") if lesson.ready else tr("home.planned")
             st.markdown(
