@@ -10,8 +10,8 @@ import yaml
 
 from lessons.errors import LabError
 from lessons.paths import NOTEBOOKS_DIR
+from lessons.text import LANGUAGES, Text
 
-LANGUAGES = ("en", "ko")
 STATUSES = ("ready", "planned")
 
 
@@ -20,21 +20,26 @@ class Topic:
     """A stage of the pipeline the course walks through."""
 
     id: str
-    title_en: str
-    title_ko: str
+    name: Text
     services: str
 
     def title(self, lang: str = "en") -> str:
-        return self.title_ko if lang == "ko" else self.title_en
+        return self.name.get(lang)
 
 
 TOPICS = (
-    Topic("dataset", "Music dataset", "음악 데이터셋", "play events, tracks reference"),
-    Topic("streams", "Ingest and stream", "수집과 스트리밍", "Kinesis, Firehose, SQS, MSK"),
-    Topic("lake", "Data lake and SQL", "데이터 레이크와 SQL", "S3, Glue, Athena, Lake Formation"),
-    Topic("search", "Search", "검색", "OpenSearch"),
-    Topic("realtime", "Real-time analytics", "실시간 분석", "Managed Service for Apache Flink"),
-    Topic("serving", "Dashboards and warehouse", "대시보드와 웨어하우스", "QuickSight, Redshift"),
+    Topic("dataset", Text("Music dataset", "음악 데이터셋"), "play events, tracks reference"),
+    Topic("streams", Text("Ingest and stream", "수집과 스트리밍"), "Kinesis, Firehose, SQS, MSK"),
+    Topic(
+        "lake", Text("Data lake and SQL", "데이터 레이크와 SQL"), "S3, Glue, Athena, Lake Formation"
+    ),
+    Topic("search", Text("Search", "검색"), "OpenSearch"),
+    Topic(
+        "realtime", Text("Real-time analytics", "실시간 분석"), "Managed Service for Apache Flink"
+    ),
+    Topic(
+        "serving", Text("Dashboards and warehouse", "대시보드와 웨어하우스"), "QuickSight, Redshift"
+    ),
 )
 TOPIC_IDS = tuple(t.id for t in TOPICS)
 
@@ -47,12 +52,11 @@ class Lesson:
     topic: str
     minutes: int
     status: str
-    title_en: str
-    title_ko: str
+    name: Text
     file: str | None = None
 
     def title(self, lang: str = "en") -> str:
-        return self.title_ko if lang == "ko" else self.title_en
+        return self.name.get(lang)
 
     @property
     def path(self) -> Path | None:
@@ -77,7 +81,7 @@ def _lesson_from(entry: object, index: int) -> Lesson:
         raise LabError(f"{where} ({entry['id']}): a ready lesson needs its notebook file")
     return Lesson(
         id=str(entry["id"]), topic=entry["topic"], minutes=int(entry["minutes"]),
-        status=entry["status"], title_en=title["en"], title_ko=title["ko"],
+        status=entry["status"], name=Text(en=title["en"], ko=title["ko"]),
         file=entry.get("file"),
     )  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessons.course import LANGUAGES
+from lessons.text import LANGUAGES
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 

@@ -7,8 +7,6 @@ offline). It also records every request the page makes: the app must not reach o
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,23 +17,9 @@ from pathlib import Path
 import pytest
 
 from lessons.paths import PROJECT_ROOT
+from tests.browser import ARTIFACTS, chromium_page, free_port
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update",
-]  # fmt: skip
-
-
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
@@ -77,21 +61,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser_page(app_url: str):
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Chromium (see .ci/run)")
-        pytest.skip("no Chromium on this machine: run scripts/ensure-browser.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
+    with chromium_page(1400, 1000, timeout_ms=60_000) as page:
         page.requests_seen = []  # type: ignore[attr-defined]
         page.on("request", lambda request: page.requests_seen.append(request.url))
         yield page
-        browser.close()
 
 
 def screenshot(page, name: str) -> Path:

@@ -14,6 +14,7 @@ from lessons.errors import LabError
 from lessons.explore import tour
 from lessons.paths import PROJECT_ROOT
 from lessons.quiz.render import check_yourself
+from lessons.text import LANGUAGES
 
 
 def test_manifest_is_in_course_order_with_unique_ids() -> None:
@@ -36,12 +37,12 @@ def test_unknown_lesson_and_topic_are_clear_errors() -> None:
 def test_every_app_text_has_english_and_korean() -> None:
     for key in i18n.all_keys():
         both = i18n.raw(key)
-        assert set(both) == set(course.LANGUAGES) and all(both.values()), key
+        assert set(both) == set(LANGUAGES) and all(both.values()), key
     assert i18n.t("nav.home", "ko") != i18n.t("nav.home", "en")
     assert i18n.t("nav.home", "xx") == i18n.t("nav.home", "en")
 
 
-@pytest.mark.parametrize("lang", course.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_course_map_draws_every_topic_and_step(lang: str) -> None:
     figure = charts.course_map(lang)
     assert len(figure.layout.shapes) == len(charts.MAP_NODES)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from lessons.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port
+from tests.browser import ARTIFACTS, chromium_page, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -71,27 +71,16 @@ def _wait_for_url(log: Path, process: subprocess.Popen, seconds: float = 90) -> 
 
 
 def test_a_lesson_opens_as_a_notebook_and_imports_lessons(lab_url: str) -> None:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Chromium (see .ci/run)")
-        pytest.skip("no Chromium on this machine")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(90_000)
-        lesson_file = NOTEBOOKS_DIR / "00-dataset-tour.md"
-        before = lesson_file.read_bytes()
+    lesson_file = NOTEBOOKS_DIR / "00-dataset-tour.md"
+    before = lesson_file.read_bytes()
+    with chromium_page(1400, 900, timeout_ms=90_000) as page:
         page.goto(lab_url)
         try:
             _open_and_run(page)
         finally:
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "lab.png"))
-            browser.close()
-        assert lesson_file.read_bytes() == before, "the lesson in the source tree is untouched"
+    assert lesson_file.read_bytes() == before, "the lesson in the source tree is untouched"
 
 
 def _open_and_run(page) -> None:

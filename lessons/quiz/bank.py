@@ -22,21 +22,11 @@ from lessons import course, facts
 from lessons.errors import BankError, LabError
 from lessons.paths import QUIZZES_DIR
 from lessons.quiz.checks import check_problem
+from lessons.text import LANGUAGES, Text
 
 SCHEMA_FILE = "schema.json"
 PLACEHOLDER = re.compile(r"\{\{\s*(fact|value)\s*:\s*([a-z0-9_.]+)\s*\}\}")
-LANGS = course.LANGUAGES
-
-
-@dataclass(frozen=True)
-class Text:
-    """The same words in English and Korean."""
-
-    en: str
-    ko: str
-
-    def get(self, lang: str = "en") -> str:
-        return self.ko if lang == "ko" else self.en
+LANGS = LANGUAGES
 
 
 @dataclass(frozen=True)

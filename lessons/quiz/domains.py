@@ -7,22 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lessons.text import Text
+
 
 @dataclass(frozen=True)
 class Domain:
     id: str
-    name_en: str
-    name_ko: str
-
-    def name(self, lang: str = "en") -> str:
-        return self.name_ko if lang == "ko" else self.name_en
+    title: Text
 
 
 DOMAINS = (
-    Domain("ingestion", "Data Ingestion and Transformation", "데이터 수집 및 변환"),
-    Domain("store", "Data Store Management", "데이터 스토어 관리"),
-    Domain("operations", "Data Operations and Support", "데이터 운영 및 지원"),
-    Domain("security", "Data Security and Governance", "데이터 보안 및 거버넌스"),
+    Domain("ingestion", Text("Data Ingestion and Transformation", "데이터 수집 및 변환")),
+    Domain("store", Text("Data Store Management", "데이터 스토어 관리")),
+    Domain("operations", Text("Data Operations and Support", "데이터 운영 및 지원")),
+    Domain("security", Text("Data Security and Governance", "데이터 보안 및 거버넌스")),
 )  # fmt: skip
 DOMAIN_IDS = tuple(d.id for d in DOMAINS)
 
