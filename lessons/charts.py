@@ -127,3 +127,36 @@ def hour_of_day_bars(df: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=df["hour_of_day"], y=df["plays"]))
     fig.update_layout(title=title, height=300, xaxis_title="hour of day (UTC)", yaxis_title="plays")
     return fig
+
+
+def freshness_vs_cost(table: pd.DataFrame) -> go.Figure:
+    """Each schedule as a point: how stale its answers are against what it costs to run."""
+    fig = go.Figure()
+    for kind, rows in table.groupby("kind", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["paid seconds"], y=rows["freshness p50 (s)"], mode="markers+text",
+                text=rows["schedule"], textposition="top center", name=kind,
+                marker={"size": 12},
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title="Freshness against cost (log scales)", height=420,
+        xaxis={"title": "compute seconds paid", "type": "log"},
+        yaxis={"title": "median seconds until an event shows", "type": "log"},
+    )  # fmt: skip
+    return fig
+
+
+def answer_timeline(frames: list[pd.DataFrame], title: str) -> go.Figure:
+    """How each schedule's answer for one artist moves over time (steps for batch)."""
+    fig = go.Figure()
+    for frame in frames:
+        fig.add_trace(
+            go.Scatter(
+                x=frame["time"], y=frame["plays"], mode="lines", line_shape="hv",
+                name=str(frame["schedule"].iloc[0]),
+            )
+        )  # fmt: skip
+    fig.update_layout(title=title, height=360, xaxis_title="time", yaxis_title="plays counted")
+    return fig
