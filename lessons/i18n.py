@@ -22,6 +22,19 @@ _TEXT: dict[str, dict[str, str]] = {
     "nav.home": {"en": "Course map", "ko": "코스 지도"},
     "nav.dataset": {"en": "Music dataset", "ko": "음악 데이터셋"},
     "nav.facts": {"en": "AWS facts", "ko": "AWS 사실 표"},
+    "nav.streams": {"en": "Streams", "ko": "스트림"},
+    "streams.tab.batch": {"en": "Stream vs batch", "ko": "스트림과 배치"},
+    "streams.batch.intro": {
+        "en": "The same question, plays per artist, answered by batch jobs and streaming jobs on "
+        "a week of plays: how long until an event shows, against the compute paid.",
+        "ko": "같은 질문(아티스트별 재생 수)을 배치 작업과 스트리밍 작업으로 일주일치 재생 "
+        "데이터에 대해 계산합니다. 이벤트가 결과에 반영되기까지의 시간과 지불한 컴퓨팅 "
+        "시간을 비교합니다.",
+    },
+    "streams.batch.startup": {
+        "en": "Batch job start-up (seconds)",
+        "ko": "배치 작업 시작 시간(초)",
+    },
     "nav.section.course": {"en": "Course", "ko": "코스"},
     "nav.section.reference": {"en": "Reference", "ko": "참고"},
     "home.map": {"en": "The pipeline you will build", "ko": "이 코스에서 만들 파이프라인"},

@@ -27,5 +27,6 @@ class PageSpec:
 PAGES = (
     PageSpec("home.py", "nav.home", "home", "nav.section.course", default=True),
     PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course", topic="dataset"),
+    PageSpec("streams.py", "nav.streams", "streams", "nav.section.course", topic="streams"),
     PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),
 )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -67,6 +68,15 @@ class ScheduleResult:
     latency_p50_s: float
     latency_p95_s: float
     final_counts: pd.Series  # plays per artist after the last run
+
+
+def arrivals_and_artists(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times (epoch ms) and artist names of every play, in arrival order."""
+    events = con.sql(
+        "SELECT epoch_ms(arrival_ts) AS arrival_ms, artist_name FROM processed_data "
+        "ORDER BY arrival_ts"
+    ).df()
+    return events["arrival_ms"].to_numpy(), events["artist_name"].to_numpy()
 
 
 def _run_times(start_ms: int, end_ms: int, interval_ms: int) -> np.ndarray:
