@@ -160,3 +160,72 @@ def answer_timeline(frames: list[pd.DataFrame], title: str) -> go.Figure:
         )  # fmt: skip
     fig.update_layout(title=title, height=360, xaxis_title="time", yaxis_title="plays counted")
     return fig
+
+
+def hash_ranges(shards: pd.DataFrame, keys: pd.DataFrame, title: str) -> go.Figure:
+    """The 128-bit hash key space as one bar split into shards, with where each key lands.
+
+    shards: columns shard_id, start_fraction, end_fraction (of the key space, 0..1).
+    keys: columns key, fraction, shard_id.
+    """
+    fig = go.Figure()
+    for i, row in enumerate(shards.itertuples()):
+        fig.add_shape(
+            type="rect", x0=row.start_fraction, x1=row.end_fraction, y0=0, y1=1,
+            fillcolor=_SHARD_COLOURS[i % len(_SHARD_COLOURS)], opacity=0.35, line={"width": 1},
+        )  # fmt: skip
+        fig.add_annotation(
+            x=(row.start_fraction + row.end_fraction) / 2, y=1.12, text=row.shard_id,
+            showarrow=False, font={"size": 11},
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=keys["fraction"], y=[0.5] * len(keys), mode="markers+text", text=keys["key"],
+            textposition="bottom center", marker={"size": 11, "symbol": "diamond"},
+            hovertemplate="%{text}<br>%{x:.4f} of the key space<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        title=title, height=260, showlegend=False, plot_bgcolor="white",
+        xaxis={"range": [0, 1], "title": "MD5(partition key) / 2^128", "tickformat": ".0%"},
+        yaxis={"visible": False, "range": [-0.6, 1.3]}, margin={"t": 60, "b": 40},
+    )  # fmt: skip
+    return fig
+
+
+_SHARD_COLOURS = ("#1971c2", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#c2255c")
+
+
+def shard_load(per_second: pd.DataFrame, limit: float, title: str, unit: str) -> go.Figure:
+    """Load per shard per second against the per-shard limit (a line): bars above it throttle.
+
+    per_second: columns second (datetime or number), shard_id, load.
+    """
+    fig = go.Figure()
+    for shard_id, rows in per_second.groupby("shard_id", sort=True):
+        fig.add_trace(go.Scatter(x=rows["second"], y=rows["load"], mode="lines", name=shard_id))
+    fig.add_hline(y=limit, line_dash="dash", line_color="#c92a2a", annotation_text="limit")
+    fig.update_layout(title=title, height=340, xaxis_title="time", yaxis_title=unit)
+    return fig
+
+
+def buffering_trade_off(table: pd.DataFrame, title: str) -> go.Figure:
+    """Objects delivered and delivery latency as the buffer grows (two y axes).
+
+    table: columns setting (label), objects, latency_p50_s.
+    """
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=table["setting"], y=table["objects"], name="S3 objects"))
+    fig.add_trace(
+        go.Scatter(
+            x=table["setting"], y=table["latency_p50_s"], name="median latency (s)",
+            yaxis="y2", mode="lines+markers",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        title=title, height=380,
+        yaxis={"title": "objects written", "type": "log"},
+        yaxis2={"title": "median delivery latency (s)", "overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": -0.25},
+    )  # fmt: skip
+    return fig
