@@ -19,6 +19,7 @@ from lessons.errors import FactsFileError, UnknownFactError
 FACTS_FILE = Path(__file__).with_name("facts.yaml")
 REQUIRED_FIELDS = ("title", "value", "unit", "source", "as_of")
 OPTIONAL_FIELDS = ("changed", "note")
+BYTES_PER_UNIT = {"MB": 10**6, "MiB": 2**20, "KiB": 2**10, "KB": 10**3}  # as_bytes's size units
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,18 @@ def value(fact_id: str) -> float | int | str:
 def number(fact_id: str) -> float:
     """Shorthand for fact(fact_id).number."""
     return fact(fact_id).number
+
+
+def as_bytes(fact_id: str) -> int:
+    """A size or rate fact in bytes (per second for rates), whatever unit facts.yaml gives."""
+    found = fact(fact_id)
+    size_unit = found.unit.removesuffix("/s")
+    if size_unit not in BYTES_PER_UNIT:
+        raise FactsFileError(
+            f"Fact {fact_id!r} has unit {found.unit!r}, which cannot be converted to bytes "
+            f"(size units: {', '.join(BYTES_PER_UNIT)}, optionally per second as '/s')."
+        )
+    return int(found.number * BYTES_PER_UNIT[size_unit])
 
 
 def changes() -> list[Fact]:

@@ -62,6 +62,18 @@ def test_a_non_numeric_fact_refuses_to_be_a_number() -> None:
         facts.number("firehose.name")
 
 
+def test_as_bytes_converts_size_and_rate_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = {"a.mb": "MB", "a.mib": "MiB", "a.kib": "KiB", "a.rate": "MB/s", "a.count": "records"}
+    table = {i: facts.Fact(id=i, **{**GOOD, "value": 1, "unit": u}) for i, u in units.items()}
+    monkeypatch.setattr(facts, "all_facts", lambda: table)
+    assert facts.as_bytes("a.mb") == 10**6
+    assert facts.as_bytes("a.mib") == 2**20
+    assert facts.as_bytes("a.kib") == 1024
+    assert facts.as_bytes("a.rate") == 10**6
+    with pytest.raises(FactsFileError, match=r"'a\.count' has unit 'records'"):
+        facts.as_bytes("a.count")
+
+
 @pytest.mark.parametrize(
     "change, problem",
     [
