@@ -16,7 +16,7 @@ from lessons import facts
 from lessons.streams.kafka.errors import InvalidConfig
 from lessons.streams.kafka.log import MS_PER_HOUR
 from lessons.streams.kafka.partitioner import partitions_for_keys, range_assign
-from lessons.streams.workload import Workload
+from lessons.streams.workload import Workload, order_violations
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,6 @@ def _fifo_done(ready: np.ndarray, server: np.ndarray, service_ms: float) -> np.n
     done = np.empty(len(ready))
     done[order] = best + (j + 1) * service_ms
     return done
-
-
-def _order_violations(group: np.ndarray, first_done: np.ndarray) -> int:
-    """Records (in producer order) processed before an earlier record of the same group."""
-    latest_so_far = pd.Series(first_done).groupby(group, sort=False).cummax().to_numpy()
-    return int((latest_so_far > first_done).sum())
 
 
 def _replayable(part: np.ndarray, t_ms: np.ndarray, segment_records: int, retention_ms: int) -> int:
@@ -127,8 +121,8 @@ def simulate(
         duplicates = len(uncommitted)
     return SimulationResult(
         records_per_partition=np.bincount(part, minlength=partitions),
-        key_order_violations=_order_violations(pd.factorize(workload.key)[0], done),
-        device_order_violations=_order_violations(workload.device_id, done),
+        key_order_violations=order_violations(pd.factorize(workload.key)[0], done),
+        device_order_violations=order_violations(workload.device_id, done),
         duplicates=duplicates,
         crashed_consumer=crashed,
         assignment=assignment,
