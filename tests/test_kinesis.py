@@ -13,8 +13,8 @@ from lessons.streams.errors import (
     LimitExceededException,
     ResourceNotFoundException,
 )
-from lessons.streams.kinesis import KinesisStream
-from lessons.streams.kinesis_sim import simulate_writes
+from lessons.streams.kinesis import KinesisStream, even_hash_ranges
+from lessons.streams.kinesis_sim import simulate_writes, split_range
 from lessons.streams.workload import Workload, workload_from_plays
 
 RECORDS_PER_S = int(facts.number("kinesis.shard_write_records_per_s"))
@@ -369,3 +369,31 @@ def test_consumer_lag_grows_when_shared_consumers_read_slower_than_writes() -> N
     efo = kinesis_sim.consumer_lag(full, consumers=5, efo=True)
     assert shared.max_lag_s > 60 and np.all(np.diff(shared.lag_s[:60]) > 0)
     assert efo.max_lag_s < 1
+
+
+def test_split_range_halves_one_shard_and_keeps_the_space_covered() -> None:
+    ranges = even_hash_ranges(2)
+    split = split_range(ranges, 0)
+    assert len(split) == 3
+    assert split[0][0] == 0 and split[0][1] + 1 == split[1][0] and split[1][1] == ranges[0][1]
+    assert split[2] == ranges[1]
+
+
+def test_splitting_the_hot_shard_relieves_it_unless_one_key_is_the_load() -> None:
+    # Many devices on 2 shards, pushed hard: splitting the busiest shard lowers throttling.
+    n = 6_000
+    keys = np.array([str(i % 40) for i in range(n)], dtype=object)
+    spread = make_workload(np.arange(n, dtype=np.int64) // 3, keys)
+    before = simulate_writes(spread, 2, max_retries=0)
+    hottest = int(np.argmax(before.records_per_shard.sum(axis=0)))
+    after = simulate_writes(
+        spread, hash_ranges=split_range(even_hash_ranges(2), hottest), max_retries=0
+    )
+    assert after.throttled_records < before.throttled_records
+    # One key: its hash sits in one child, so the split does not help at all.
+    single = make_workload(spread.t_ms, np.array(["artist"] * n, dtype=object))
+    one_before = simulate_writes(single, 2, max_retries=0)
+    one_after = simulate_writes(
+        single, hash_ranges=split_range(even_hash_ranges(2), hottest), max_retries=0
+    )
+    assert one_after.throttled_records == one_before.throttled_records > 0

@@ -51,6 +51,7 @@ __all__ = [
     "read_throughput",
     "shard_index_for_keys",
     "simulate_writes",
+    "split_range",
 ]
 
 # No fact yet for these two (reported): the 2x-previous-peak rule of on-demand mode and the
@@ -93,14 +94,28 @@ def _route(hashed: HashedKeys, starts: list[int]) -> np.ndarray:
         index[back] -= 1
 
 
-def shard_index_for_keys(keys: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
-    """For each partition key, the index in `ranges` of the shard it is routed to."""
+def _route_to_ranges(hashed: HashedKeys, ranges: list[tuple[int, int]]) -> np.ndarray:
+    """For each distinct key of `hashed`, the index in `ranges` of its shard."""
     order = sorted(range(len(ranges)), key=lambda i: ranges[i][0])
     starts = [ranges[i][0] for i in order]
     if starts[0] != 0 or max(end for _, end in ranges) != hash_space() - 1:
         raise LabError("The hash key ranges must cover the whole hash space.")
+    return np.asarray(order)[_route(hashed, starts)]
+
+
+def shard_index_for_keys(keys: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+    """For each partition key, the index in `ranges` of the shard it is routed to."""
     hashed = hash_keys(keys)
-    return np.asarray(order)[_route(hashed, starts)][hashed.codes]
+    return _route_to_ranges(hashed, ranges)[hashed.codes]
+
+
+def split_range(ranges: list[tuple[int, int]], index: int) -> list[tuple[int, int]]:
+    """The ranges after SplitShard halves shard `index` (its children replace it in place)."""
+    start, end = ranges[index]
+    if end <= start:
+        raise LabError("A shard owning a single hash key cannot be split.")
+    middle = (start + end + 1) // 2
+    return [*ranges[:index], (start, middle - 1), (middle, end), *ranges[index + 1 :]]
 
 
 # -- throughput simulation ---------------------------------------------------------------------
@@ -151,11 +166,13 @@ def simulate_writes(
     max_retries: int = 3,
     rng: np.random.Generator | None = None,
     backoff_ms: int = 1000,
+    hash_ranges: list[tuple[int, int]] | None = None,
 ) -> WriteResult:
     """Send every record at its time through the per-shard write limits, retrying when throttled.
 
     Retry k (from 0) waits backoff_ms * 2**k times a jitter in [0.5, 1) drawn from `rng`.
     On-demand ignores `shard_count`: the shard count follows the traffic (see Fidelity).
+    `hash_ranges` (provisioned only) replaces the even split, e.g. after `split_range`.
     """
     if capacity_mode not in CAPACITY_MODES:
         raise InvalidArgumentException(f"capacity_mode must be one of {CAPACITY_MODES}.")
@@ -169,11 +186,14 @@ def simulate_writes(
     if capacity_mode == "on-demand":
         shards = _on_demand_shards((workload.t_ms - start_ms) // 1000, size, horizon)
     else:
+        shard_count = len(hash_ranges) if hash_ranges else shard_count
         check_shard_count(shard_count if shard_count is not None else 0)
         shards = np.full(horizon, shard_count, dtype=np.int64)
     if horizon * int(shards.max()) > MAX_SIMULATED_CELLS:
         raise LabError("Too many shard-seconds to simulate: use fewer shards or a shorter run.")
     sim = _WriteRounds(hashed, size, shards, start_ms, workload.t_ms.astype(np.int64))
+    if hash_ranges and capacity_mode == "provisioned":
+        sim.routes[len(hash_ranges)] = _route_to_ranges(hashed, hash_ranges)
     for attempt in range(max_retries + 1):
         retry_wait = backoff_ms * 2**attempt if attempt < max_retries else None
         if not sim.attempt_pending(retry_wait, rng):
@@ -207,7 +227,7 @@ class _WriteRounds:
         self.accepted_at = np.full(len(t), -1, dtype=np.int64)
         self.attempts = np.zeros(len(t), dtype=np.int16)
         self.first_shard = np.zeros(len(t), dtype=np.int64)
-        self._routes: dict[int, np.ndarray] = {}
+        self.routes: dict[int, np.ndarray] = {}  # shard count -> shard of each distinct key
         self._max_bytes = facts.as_bytes("kinesis.shard_write_mb_per_s")
         self._max_records = int(facts.number("kinesis.shard_write_records_per_s"))
 
@@ -215,10 +235,10 @@ class _WriteRounds:
         counts = self.shards[seconds]
         out = np.empty(len(records), dtype=np.int64)
         for n in np.unique(counts).tolist():
-            if n not in self._routes:
-                self._routes[n] = _route(self.hashed, [s for s, _ in even_hash_ranges(n)])
+            if n not in self.routes:
+                self.routes[n] = _route(self.hashed, [s for s, _ in even_hash_ranges(n)])
             mask = counts == n
-            out[mask] = self._routes[n][self.hashed.codes[records[mask]]]
+            out[mask] = self.routes[n][self.hashed.codes[records[mask]]]
         return out
 
     def attempt_pending(self, retry_wait_ms: int | None, rng: np.random.Generator) -> bool:
