@@ -31,6 +31,58 @@ _TEXT: dict[str, dict[str, str]] = {
         "데이터에 대해 계산합니다. 이벤트가 결과에 반영되기까지의 시간과 지불한 컴퓨팅 "
         "시간을 비교합니다.",
     },
+    "streams.tab.shards": {"en": "Shards and keys", "ko": "샤드와 키"},
+    "streams.tab.throughput": {"en": "Throughput", "ko": "처리량"},
+    "streams.tab.firehose": {"en": "Firehose buffering", "ko": "Firehose 버퍼링"},
+    "streams.tab.compare": {"en": "Kinesis vs SQS vs MSK", "ko": "Kinesis, SQS, MSK 비교"},
+    "streams.shards.intro": {
+        "en": "Type partition keys, separated by commas: each lands on the shard whose hash key "
+        "range holds the MD5 of the key.",
+        "ko": "쉼표로 구분해 파티션 키를 입력하세요. 각 키는 키의 MD5 값이 속한 해시 키 범위를 "
+        "가진 샤드로 갑니다.",
+    },
+    "streams.shards.keys": {"en": "Partition keys", "ko": "파티션 키"},
+    "streams.shards.count": {"en": "Shards", "ko": "샤드 수"},
+    "streams.shards.title": {"en": "Keys on the hash key space", "ko": "해시 키 공간 위의 키"},
+    "streams.throughput.intro": {
+        "en": "A week of plays sent in one minute. Pick the partition key and the shard count, "
+        "and split the busiest shard: what changes, and what does not?",
+        "ko": "일주일치 재생 이벤트를 1분 동안 보냅니다. 파티션 키와 샤드 수를 고르고 가장 바쁜 "
+        "샤드를 분할해 보세요. 무엇이 바뀌고 무엇이 그대로입니까?",
+    },
+    "streams.throughput.key": {"en": "Partition key", "ko": "파티션 키"},
+    "streams.throughput.split": {"en": "Split the busiest shard", "ko": "가장 바쁜 샤드 분할"},
+    "streams.throughput.shards": {"en": "shards", "ko": "샤드"},
+    "streams.throughput.throttled": {"en": "records throttled", "ko": "스로틀링된 레코드"},
+    "streams.throughput.hot_share": {"en": "busiest shard's share", "ko": "가장 바쁜 샤드 비중"},
+    "streams.throughput.chart": {
+        "en": "Accepted records per second, busiest shards",
+        "ko": "가장 바쁜 샤드의 초당 수락 레코드",
+    },
+    "streams.firehose.intro": {
+        "en": "One hour of plays through Firehose. Your setting is the last row, next to the "
+        "smallest, default and largest buffers.",
+        "ko": "한 시간 분량의 재생 이벤트를 Firehose로 보냅니다. 마지막 행이 선택한 설정이며, "
+        "최소, 기본, 최대 버퍼와 비교됩니다.",
+    },
+    "streams.firehose.size": {"en": "Buffer size (MiB)", "ko": "버퍼 크기(MiB)"},
+    "streams.firehose.interval": {"en": "Buffer interval (s)", "ko": "버퍼 간격(초)"},
+    "streams.firehose.chart": {
+        "en": "S3 objects written against delivery delay",
+        "ko": "S3에 쓴 객체 수와 전송 지연",
+    },
+    "streams.compare.intro": {
+        "en": "The same events (1% resent by the producer) through every service: order, "
+        "duplicates, replay and fan-out, measured in this run.",
+        "ko": "같은 이벤트(생산자가 1%를 재전송)를 모든 서비스에 보냅니다. 순서, 중복, 재처리, "
+        "팬아웃을 이번 실행에서 측정합니다.",
+    },
+    "streams.compare.consumers": {"en": "Consumers", "ko": "소비자 수"},
+    "streams.compare.crash": {"en": "A consumer crashes halfway", "ko": "중간에 소비자 하나 장애"},
+    "streams.compare.hours": {
+        "en": "Hours of this traffic, for the billing units",
+        "ko": "과금 단위 계산을 위한 트래픽 지속 시간(시간)",
+    },
     "streams.batch.startup": {
         "en": "Batch job start-up (seconds)",
         "ko": "배치 작업 시작 시간(초)",

@@ -82,3 +82,29 @@ def test_an_unexpected_failure_shows_a_calm_message(monkeypatch) -> None:
     at = run_page("dataset.py")
     assert not at.exception
     assert "Your data is unchanged" in at.error[0].value
+
+
+def test_streams_shards_tab_refuses_an_empty_key_like_kinesis() -> None:
+    at = run_page("streams.py")
+    keys_box = next(t for t in at.text_input if t.label == "Partition keys")
+    keys_box.input("device-1, , device-2").run()
+    assert not at.exception
+    assert any("InvalidArgumentException" in e.value for e in at.error)
+    assert any(t.label == "Partition keys" for t in at.text_input), "the rest of the page stays"
+
+
+def test_streams_throughput_split_adds_a_shard_and_hot_key_throttles() -> None:
+    at = run_page("streams.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["shards"] == "2"
+    assert float(metrics["records throttled"].rstrip("%")) > 0
+    next(t for t in at.toggle if t.label == "Split the busiest shard").set_value(True).run()
+    assert {m.label: m.value for m in at.metric}["shards"] == "3"
+
+
+def test_streams_compare_tab_shows_every_service() -> None:
+    at = run_page("streams.py")
+    services = [df.value for df in at.dataframe if "service" in df.value.columns]
+    assert list(services[0]["service"]) == [
+        "Kinesis Data Streams", "SQS standard", "SQS FIFO", "MSK (Kafka)",
+    ]  # fmt: skip

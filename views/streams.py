@@ -3,11 +3,15 @@
 import numpy as np
 import streamlit as st
 
-from lessons import charts
+from lessons import charts, facts
 from lessons.data import DatasetConfig, generate_plays, generate_tracks
 from lessons.datafiles import connect_tables
-from lessons.streams import freshness
+from lessons.errors import LabError
+from lessons.streams import compare, freshness, labs
+from lessons.streams.workload import Workload, workload_from_plays
 from views.common import tr
+
+SPEEDUP_FOR_A_MINUTE = 10_080  # a week of plays sent in one minute
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -17,6 +21,24 @@ def plays_by_arrival(rows: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         return freshness.arrivals_and_artists(con)
     finally:
         con.close()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def workload(rows: int, key: str, speedup: float, duplicates: float = 0.0) -> Workload:
+    plays = generate_plays(DatasetConfig(rows=rows, seed=2, duplicate_fraction=duplicates))
+    return workload_from_plays(plays, key, tracks=generate_tracks(), speedup=speedup)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def throughput(key: str, shard_count: int, split: bool) -> labs.ThroughputRun:
+    return labs.throughput_run(workload(100_000, key, SPEEDUP_FOR_A_MINUTE), shard_count, split)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def comparison(key: str, consumers: int, crash: bool) -> tuple:
+    events = workload(30_000, key, 20_000, duplicates=0.01)
+    scenario = compare.Scenario(shards=4, consumers=consumers, crash=crash)
+    return compare.compare_services(events, scenario), events, scenario
 
 
 def stream_vs_batch_tab() -> None:
@@ -35,7 +57,77 @@ def stream_vs_batch_tab() -> None:
     st.dataframe(table, hide_index=True)
 
 
+def shards_tab() -> None:
+    st.write(tr("streams.shards.intro"))
+    left, right = st.columns([3, 1])
+    typed = left.text_input(tr("streams.shards.keys"), "device-7, device-12, Ines Arden, 42")
+    shard_count = right.number_input(tr("streams.shards.count"), 1, 16, 4)
+    keys = [k.strip() for k in typed.split(",")]
+    try:
+        shards, placed = labs.hash_picture(keys, int(shard_count))
+    except LabError as refused:  # what Kinesis itself would answer
+        st.error(str(refused))
+        return
+    st.plotly_chart(charts.hash_ranges(shards, placed, tr("streams.shards.title")))
+    st.dataframe(placed, hide_index=True)
+
+
+def throughput_tab() -> None:
+    st.write(tr("streams.throughput.intro"))
+    left, middle, right = st.columns(3)
+    key = left.radio(tr("streams.throughput.key"), ["artist_name", "device_id", "random"])
+    shard_count = middle.slider(tr("streams.shards.count"), 1, 16, 2)
+    split = right.toggle(tr("streams.throughput.split"))
+    run = throughput(key, shard_count, split)
+    cols = st.columns(3)
+    cols[0].metric(tr("streams.throughput.shards"), len(run.ranges))
+    cols[1].metric(tr("streams.throughput.throttled"), f"{run.throttled_percent:.1f}%")
+    cols[2].metric(tr("streams.throughput.hot_share"), f"{run.result.hot_shard_share:.0%}")
+    limit = facts.number("kinesis.shard_write_records_per_s")
+    st.plotly_chart(
+        charts.shard_load(labs.per_second_load(run.result), limit, tr("streams.throughput.chart"),
+                          "records/s")
+    )  # fmt: skip
+
+
+def firehose_tab() -> None:
+    st.write(tr("streams.firehose.intro"))
+    left, right = st.columns(2)
+    size = left.slider(
+        tr("streams.firehose.size"), int(facts.number("firehose.buffer_size_min_mib")),
+        int(facts.number("firehose.buffer_size_max_mib")),
+        int(facts.number("firehose.buffer_size_default_mib")),
+    )  # fmt: skip
+    interval = right.slider(
+        tr("streams.firehose.interval"), int(facts.number("firehose.buffer_interval_min_s")),
+        int(facts.number("firehose.buffer_interval_max_s")),
+        int(facts.number("firehose.buffer_interval_default_s")), step=30,
+    )  # fmt: skip
+    hour = workload(100_000, "device_id", 168)
+    table = labs.buffering_table(hour, (*labs.default_buffer_settings(), (size, interval)))
+    st.plotly_chart(charts.buffering_trade_off(table, tr("streams.firehose.chart")))
+    st.dataframe(table, hide_index=True)
+
+
+def compare_tab() -> None:
+    st.write(tr("streams.compare.intro"))
+    left, middle, right = st.columns(3)
+    key = left.radio(tr("streams.throughput.key"), ["device_id", "artist_name", "random"],
+                     key="compare_key")  # fmt: skip
+    consumers = middle.slider(tr("streams.compare.consumers"), 1, 8, 2)
+    crash = right.toggle(tr("streams.compare.crash"), value=True)
+    table, events, scenario = comparison(key, consumers, crash)
+    st.dataframe(table, hide_index=True)
+    hours = st.number_input(tr("streams.compare.hours"), 1, 24 * 31, 24)
+    st.dataframe(compare.billable_units(events, scenario.shards, hours), hide_index=True)
+
+
 st.title(tr("nav.streams"))
-(batch_tab,) = st.tabs([tr("streams.tab.batch")])
-with batch_tab:
-    stream_vs_batch_tab()
+tabs = st.tabs(
+    [tr(f"streams.tab.{name}") for name in ("batch", "shards", "throughput", "firehose", "compare")]
+)
+for tab, body in zip(
+    tabs, (stream_vs_batch_tab, shards_tab, throughput_tab, firehose_tab, compare_tab), strict=True
+):
+    with tab:
+        body()

@@ -58,6 +58,13 @@ def even_hash_ranges(shard_count: int) -> list[tuple[int, int]]:
     ]
 
 
+def check_partition_key(partition_key: object) -> None:
+    """InvalidArgumentException unless the key has 1 to the documented maximum characters."""
+    max_chars = int(facts.number("kinesis.partition_key_max_chars"))
+    if not isinstance(partition_key, str) or not 1 <= len(partition_key) <= max_chars:
+        raise InvalidArgumentException(f"PartitionKey must be 1 to {max_chars} characters long.")
+
+
 def check_shard_count(shard_count: int) -> None:
     """AWS's answer to a shard count: below 1 is invalid, above the account quota is refused."""
     if shard_count < 1:
@@ -214,11 +221,7 @@ class KinesisStream:
 
     # -- writes ------------------------------------------------------------------------------
     def _check_record(self, partition_key: str, data: bytes) -> int:
-        max_chars = int(facts.number("kinesis.partition_key_max_chars"))
-        if not isinstance(partition_key, str) or not 1 <= len(partition_key) <= max_chars:
-            raise InvalidArgumentException(
-                f"PartitionKey must be 1 to {max_chars} characters long."
-            )
+        check_partition_key(partition_key)
         size = len(data) + len(partition_key.encode("utf-8"))
         if size > self.max_record_bytes:
             raise InvalidArgumentException(
