@@ -30,6 +30,7 @@ $(SAMPLE)/manifest.json: | $(VENV)/.runtime
 
 bench: $(VENV)/.runtime  ## measure and print ratios (not tests)
 	$(PY) bench/generate.py
+	$(PY) bench/streams.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
