@@ -75,7 +75,9 @@ def shards_tab() -> None:
 def throughput_tab() -> None:
     st.write(tr("streams.throughput.intro"))
     left, middle, right = st.columns(3)
-    key = left.radio(tr("streams.throughput.key"), ["artist_name", "device_id", "random"])
+    key = left.radio(
+        tr("streams.throughput.key"), ["artist_name", "device_id", "device_id_suffix", "random"]
+    )
     shard_count = middle.slider(tr("streams.shards.count"), 1, 16, 2)
     split = right.toggle(tr("streams.throughput.split"))
     run = throughput(key, shard_count, split)
@@ -112,8 +114,11 @@ def firehose_tab() -> None:
 def compare_tab() -> None:
     st.write(tr("streams.compare.intro"))
     left, middle, right = st.columns(3)
-    key = left.radio(tr("streams.throughput.key"), ["device_id", "artist_name", "random"],
-                     key="compare_key")  # fmt: skip
+    key = left.radio(
+        tr("streams.throughput.key"),
+        ["device_id", "artist_name", "device_id_suffix", "random"],
+        key="compare_key",
+    )
     consumers = middle.slider(tr("streams.compare.consumers"), 1, 8, 2)
     crash = right.toggle(tr("streams.compare.crash"), value=True)
     table, events, scenario = comparison(key, consumers, crash)
