@@ -63,16 +63,20 @@ def _crash_ms(workload: Workload, scenario: Scenario) -> int | None:
     return int(workload.t_ms[0] + (workload.t_ms[-1] - workload.t_ms[0]) // 2)
 
 
-def _kinesis_row(workload: Workload, scenario: Scenario) -> dict:
-    rng = np.random.default_rng(scenario.seed)
-    writes = kinesis_sim.simulate_writes(workload, scenario.shards, rng=rng)
-    accepted = ~np.isnan(writes.delay_ms)
-    done = workload.t_ms[accepted] + writes.delay_ms[accepted]
-    readers = kafka.simulate(
+def _log_readers(workload: Workload, scenario: Scenario) -> kafka.SimulationResult:
+    """A consumer group with checkpoints on `scenario.shards` partitions (Kafka and KCL alike)."""
+    return kafka.simulate(
         workload, scenario.shards, scenario.consumers, scenario.checkpoint_every,
         crash_at_ms=_crash_ms(workload, scenario), rng=np.random.default_rng(scenario.seed),
         consumer_records_per_s=1000 / scenario.processing_ms,
     )  # fmt: skip
+
+
+def _kinesis_row(workload: Workload, scenario: Scenario, readers: kafka.SimulationResult) -> dict:
+    rng = np.random.default_rng(scenario.seed)
+    writes = kinesis_sim.simulate_writes(workload, scenario.shards, rng=rng)
+    accepted = ~np.isnan(writes.delay_ms)
+    done = workload.t_ms[accepted] + writes.delay_ms[accepted]
     return {
         "service": "Kinesis Data Streams",
         "order broken (records)": order_violations(workload.device_id[accepted], done)
@@ -110,12 +114,7 @@ def _sqs_row(workload: Workload, scenario: Scenario, fifo: bool) -> dict:
     }
 
 
-def _kafka_row(workload: Workload, scenario: Scenario) -> dict:
-    result = kafka.simulate(
-        workload, scenario.shards, scenario.consumers, scenario.checkpoint_every,
-        crash_at_ms=_crash_ms(workload, scenario), rng=np.random.default_rng(scenario.seed),
-        consumer_records_per_s=1000 / scenario.processing_ms,
-    )  # fmt: skip
+def _kafka_row(workload: Workload, result: kafka.SimulationResult) -> dict:
     return {
         "service": "MSK (Kafka)",
         "order broken (records)": result.device_order_violations,
@@ -135,11 +134,12 @@ def compare_services(workload: Workload, scenario: Scenario | None = None) -> pd
     scenario = scenario or Scenario()
     if not len(workload):
         raise LabError("The workload is empty.")
+    readers = _log_readers(workload, scenario)
     rows = [
-        _kinesis_row(workload, scenario),
+        _kinesis_row(workload, scenario, readers),
         _sqs_row(workload, scenario, fifo=False),
         _sqs_row(workload, scenario, fifo=True),
-        _kafka_row(workload, scenario),
+        _kafka_row(workload, readers),
     ]
     return pd.DataFrame(rows)
 
