@@ -108,3 +108,60 @@ def test_streams_compare_tab_shows_every_service() -> None:
     assert list(services[0]["service"]) == [
         "Kinesis Data Streams", "SQS standard", "SQS FIFO", "MSK (Kafka)",
     ]  # fmt: skip
+
+
+def practice_page(name: str = "Ada") -> AppTest:
+    at = run_page("practice.py")
+    at.sidebar.text_input(key="learner").input(name).run()
+    return at
+
+
+def test_practice_asks_grades_explains_and_records_an_answer() -> None:
+    from lessons.paths import data_dir
+    from lessons.quiz.progress import ProgressStore
+
+    at = practice_page()
+    assert not at.exception
+    if at.radio:  # single-answer question: pick the first option
+        at.radio[-1].set_value(at.radio[-1].options[0]).run()
+    else:
+        at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Check my answer").click().run()
+    assert not at.exception
+    assert at.success or at.error, "right or wrong is said"
+    explained = [m.value for m in at.markdown if m.value.startswith("**A ")]
+    assert explained, "every option's explanation is shown"
+    answers = ProgressStore(data_dir() / "progress.sqlite").answers("Ada")
+    assert len(answers) == 1 and answers[0].mode == "practice"
+
+
+def test_a_name_with_html_is_kept_as_text_and_a_bad_name_is_a_message() -> None:
+    at = practice_page("<script>alert(1)</script>")
+    assert not at.exception
+    assert not any("<script>" in m.value for m in at.markdown), "never rendered as markup"
+    assert any(t.value == "<script>alert(1)</script>" for t in at.sidebar.text_input)
+    at.sidebar.text_input(key="learner").input("bad\x07name").run()
+    assert not at.exception
+    assert at.error, "a name with a control character is refused with a message"
+
+
+def test_review_and_progress_show_what_was_answered() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lessons.paths import data_dir
+    from lessons.quiz.bank import load_bank
+    from lessons.quiz.progress import ProgressStore
+
+    question = next(iter(load_bank().questions.values()))
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    ProgressStore(data_dir() / "progress.sqlite").record(
+        "Bo", question.id, [0], False, "practice", long_ago
+    )
+    review = run_page("review.py")
+    review.sidebar.text_input(key="learner").input("Bo").run()
+    assert not review.exception
+    assert {m.label: m.value for m in review.metric}["due today"] == "1"
+    progress = run_page("progress.py")
+    progress.sidebar.text_input(key="learner").input("Bo").run()
+    assert not progress.exception
+    assert len(progress.get("plotly_chart")) == 2

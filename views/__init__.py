@@ -28,5 +28,8 @@ PAGES = (
     PageSpec("home.py", "nav.home", "home", "nav.section.course", default=True),
     PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course", topic="dataset"),
     PageSpec("streams.py", "nav.streams", "streams", "nav.section.course", topic="streams"),
+    PageSpec("practice.py", "nav.practice", "practice", "nav.section.quiz"),
+    PageSpec("review.py", "nav.review", "review", "nav.section.quiz"),
+    PageSpec("progress.py", "nav.progress", "progress", "nav.section.quiz"),
     PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),
 )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from lessons.errors import LabError
 from lessons.i18n import t
+from lessons.paths import data_dir
+from lessons.quiz.progress import ProgressStore, check_name
 
 
 def lang() -> str:
@@ -15,3 +20,26 @@ def lang() -> str:
 def tr(key: str) -> str:
     """The app text for `key` in the learner's language."""
     return t(key, lang())
+
+
+@st.cache_resource
+def progress_store(folder: str) -> ProgressStore:
+    """The installation's answer store (one SQLite file in the data folder)."""
+    return ProgressStore(Path(folder) / "progress.sqlite")
+
+
+def store() -> ProgressStore:
+    return progress_store(str(data_dir()))
+
+
+def learner_name() -> str | None:
+    """The learner's name from the sidebar, checked; None (with a hint) until one is given."""
+    typed = st.sidebar.text_input(tr("quiz.name"), key="learner", max_chars=40)
+    if not typed.strip():
+        st.info(tr("quiz.name_needed"))
+        return None
+    try:
+        return check_name(typed)
+    except LabError as problem:
+        st.error(str(problem))
+        return None

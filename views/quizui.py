@@ -1,0 +1,68 @@
+"""Question-asking widgets shared by the Practice and Review pages."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from lessons import course, facts
+from lessons.quiz import engine
+from lessons.quiz.bank import Question, load_bank
+from views.common import lang, learner_name, store, tr
+
+LETTERS = "ABCDEF"
+
+
+@st.cache_resource
+def bank():
+    return load_bank()
+
+
+def choose(question: Question, order: list[int], key: str) -> list[int]:
+    """The learner's pick(s), as original option indices."""
+    labels = [f"{LETTERS[pos]}. {question.choices[i].text.get(lang())}" for pos, i in
+              enumerate(order)]  # fmt: skip
+    if question.type == "single":
+        picked = st.radio(tr("quiz.choose_one"), labels, index=None, key=key)
+        return [order[labels.index(picked)]] if picked else []
+    st.caption(tr("quiz.choose_all"))
+    return [i for pos, i in enumerate(order) if st.checkbox(labels[pos], key=f"{key}-{pos}")]
+
+
+def show_feedback(question: Question, graded: engine.Graded, order: list[int]) -> None:
+    (st.success if graded.correct else st.error)(
+        tr("quiz.right" if graded.correct else "quiz.wrong")
+    )
+    for pos, i in enumerate(order):
+        option = graded.options[i]
+        mark = "✓" if option.right else "✗"
+        st.markdown(f"**{LETTERS[pos]} {mark}** {option.why.get(lang())}")
+    for fact_id in question.facts:
+        fact = facts.fact(fact_id)
+        st.caption(f"{fact.title}: {fact.display()} · [{tr('quiz.source')}]({fact.source}) · "
+                   f"{fact.as_of}")  # fmt: skip
+    st.caption(f"{tr('quiz.lesson')}: {course.lesson(question.lesson).title(lang())} "
+               f"(`{question.lesson}`)")  # fmt: skip
+
+
+def practice(queue_key: str, question_ids: list[str], mode: str) -> None:
+    """Ask the questions of `question_ids` in turn; record each answer for the learner."""
+    user = learner_name()
+    if user is None or not question_ids:
+        return
+    position = st.session_state.setdefault(f"{queue_key}-pos", 0) % len(question_ids)
+    question = bank().questions[question_ids[position]]
+    st.caption(f"{position + 1} / {len(question_ids)} · {question.topic} · {question.domain} · "
+               f"{question.difficulty}")  # fmt: skip
+    st.markdown(f"#### {question.stem.get(lang())}")
+    order = engine.shuffled_choices(question, seed=position)
+    answered_key = f"{queue_key}-answered-{position}"
+    picked = choose(question, order, key=f"{queue_key}-{position}")
+    if st.button(tr("quiz.submit"), disabled=answered_key in st.session_state or not picked):
+        graded = engine.grade(question, picked)
+        store().record(user, question.id, picked, graded.correct, mode, datetime.now(UTC))
+        st.session_state[answered_key] = graded
+    if answered_key in st.session_state:
+        show_feedback(question, st.session_state[answered_key], order)
+        if st.button(tr("quiz.next")):
+            st.session_state[f"{queue_key}-pos"] = position + 1
+            st.rerun()
