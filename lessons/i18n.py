@@ -91,6 +91,26 @@ _TEXT: dict[str, dict[str, str]] = {
     "nav.section.quiz": {"en": "Quizzes", "ko": "퀴즈"},
     "nav.practice": {"en": "Practice", "ko": "연습"},
     "nav.review": {"en": "Review", "ko": "복습"},
+    "nav.exam": {"en": "Mock exam", "ko": "모의 시험"},
+    "exam.intro": {
+        "en": "Questions are drawn in proportion to the DEA-C01 exam domains. No feedback until "
+        "you finish or the time runs out; flag questions to come back to them.",
+        "ko": "DEA-C01 시험 도메인 비율에 맞춰 문제를 뽑습니다. 끝내거나 시간이 다 될 때까지 "
+        "채점 결과를 보여 주지 않습니다. 다시 볼 문제에는 표시를 해 두세요.",
+    },
+    "exam.size": {"en": "Questions", "ko": "문제 수"},
+    "exam.minutes": {"en": "Time limit (minutes)", "ko": "제한 시간(분)"},
+    "exam.start": {"en": "Start the exam", "ko": "시험 시작"},
+    "exam.answered": {"en": "answered", "ko": "답함"},
+    "exam.flagged": {"en": "flagged", "ko": "표시함"},
+    "exam.left": {"en": "Time left", "ko": "남은 시간"},
+    "exam.flag": {"en": "Flag for review", "ko": "나중에 다시 보기"},
+    "exam.previous": {"en": "Previous", "ko": "이전"},
+    "exam.next": {"en": "Next", "ko": "다음"},
+    "exam.finish": {"en": "Finish and score", "ko": "종료하고 채점"},
+    "exam.score": {"en": "Score", "ko": "점수"},
+    "exam.wrong": {"en": "Questions to study", "ko": "다시 공부할 문제"},
+    "exam.again": {"en": "New exam", "ko": "새 시험"},
     "nav.progress": {"en": "Progress", "ko": "진도"},
     "quiz.name": {"en": "Your name (for your progress)", "ko": "이름(진도 저장용)"},
     "quiz.name_needed": {

@@ -165,3 +165,17 @@ def test_review_and_progress_show_what_was_answered() -> None:
     progress.sidebar.text_input(key="learner").input("Bo").run()
     assert not progress.exception
     assert len(progress.get("plotly_chart")) == 2
+
+
+def test_mock_exam_runs_start_to_report_without_feedback_until_the_end() -> None:
+    at = run_page("exam.py")
+    at.sidebar.text_input(key="learner").input("Cy").run()
+    next(s for s in at.slider if s.label == "Questions").set_value(5).run()
+    next(b for b in at.button if b.label == "Start the exam").click().run()
+    assert not at.exception
+    assert not at.success and not at.error, "no feedback during the exam"
+    assert "1 / 5" in " ".join(c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Finish and score").click().run()
+    assert not at.exception
+    assert {m.label for m in at.metric} == {"Score"}
+    assert any("720" in c.value or "scal" in c.value for c in at.caption), "says what it means"

@@ -29,6 +29,7 @@ PAGES = (
     PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course", topic="dataset"),
     PageSpec("streams.py", "nav.streams", "streams", "nav.section.course", topic="streams"),
     PageSpec("practice.py", "nav.practice", "practice", "nav.section.quiz"),
+    PageSpec("exam.py", "nav.exam", "exam", "nav.section.quiz"),
     PageSpec("review.py", "nav.review", "review", "nav.section.quiz"),
     PageSpec("progress.py", "nav.progress", "progress", "nav.section.quiz"),
     PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),

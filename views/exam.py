@@ -1,0 +1,111 @@
+"""Timed mock exam: drawn by exam-domain weight, no feedback until the end, then a report."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from lessons.quiz import engine
+from lessons.quiz.mock import MockExam
+from views.common import lang, learner_name, store, tr
+from views.quizui import LETTERS, bank
+
+
+def setup() -> None:
+    weights, note = engine.equal_or_sourced_weights()
+    st.write(tr("exam.intro"))
+    st.caption(note)
+    left, right = st.columns(2)
+    size = left.slider(tr("exam.size"), 5, min(65, len(bank())), min(20, len(bank())))
+    minutes = right.slider(tr("exam.minutes"), 5, 180, size * 2)
+    if st.button(tr("exam.start"), type="primary"):
+        now = datetime.now(UTC)
+        st.session_state["exam"] = MockExam.start(bank(), size, minutes, weights,
+                                                  seed=int(now.timestamp()), now=now)  # fmt: skip
+        st.rerun()
+
+
+def ask(exam: MockExam, now: datetime) -> None:
+    ids = exam.question_ids
+    position = st.session_state.setdefault("exam-pos", 0)
+    question = bank().questions[ids[position]]
+    left, right = st.columns([3, 1])
+    left.caption(f"{position + 1} / {len(ids)} · {len(exam.answers)} {tr('exam.answered')} · "
+                 f"{len(exam.flagged)} {tr('exam.flagged')}")  # fmt: skip
+    right.caption(f"{tr('exam.left')}: {str(exam.remaining(now)).split('.')[0]}")
+    st.markdown(f"#### {question.stem.get(lang())}")
+    order = engine.shuffled_choices(question, seed=position)
+    kept = exam.answers.get(question.id, ())
+    labels = [f"{LETTERS[p]}. {question.choices[i].text.get(lang())}" for p, i in enumerate(order)]
+    if question.type == "single":
+        start = next((p for p, i in enumerate(order) if i in kept), None)
+        chosen = st.radio(tr("quiz.choose_one"), labels, index=start, key=f"exam-{position}")
+        picked = [order[labels.index(chosen)]] if chosen else []
+    else:
+        st.caption(tr("quiz.choose_all"))
+        picked = [
+            i
+            for p, i in enumerate(order)
+            if st.checkbox(labels[p], value=i in kept, key=f"exam-{position}-{p}")
+        ]
+    exam.answer(question.id, picked, now)
+    if st.checkbox(tr("exam.flag"), value=question.id in exam.flagged, key=f"flag-{position}") != (
+        question.id in exam.flagged
+    ):
+        exam.toggle_flag(question.id)
+    back, forward, done = st.columns(3)
+    if back.button(tr("exam.previous"), disabled=position == 0):
+        st.session_state["exam-pos"] = position - 1
+        st.rerun()
+    if forward.button(tr("exam.next"), disabled=position == len(ids) - 1):
+        st.session_state["exam-pos"] = position + 1
+        st.rerun()
+    if done.button(tr("exam.finish"), type="primary"):
+        exam.finish(now)
+        st.rerun()
+
+
+def report(exam: MockExam, user: str) -> None:
+    result = exam.report(bank())
+    if not st.session_state.get("exam-recorded"):
+        for question_id in exam.question_ids:
+            picked = exam.answers.get(question_id, ())
+            correct = bank().questions[question_id].is_correct(picked)
+            if picked:
+                store().record(user, question_id, picked, correct, "exam", exam.finished_at
+                               or datetime.now(UTC))  # fmt: skip
+        st.session_state["exam-recorded"] = True
+    st.metric(tr("exam.score"), f"{result.percent:.0f}%", f"{result.correct}/{result.questions}")
+    st.caption(result.estimate_basis)
+    for title, tallies in ((tr("quiz.domains"), result.by_domain), (tr("quiz.topics"),
+                                                                    result.by_topic)):  # fmt: skip
+        st.subheader(title)
+        st.dataframe(pd.DataFrame([{**t.__dict__, "percent": round(t.percent)} for t in tallies]),
+                     hide_index=True)  # fmt: skip
+    st.subheader(tr("exam.wrong"))
+    for graded in result.wrong:
+        question = bank().questions[graded.question_id]
+        with st.expander(question.stem.get(lang())[:120]):
+            for option in graded.options:
+                mark = "✓" if option.right else "✗"
+                st.markdown(f"**{LETTERS[option.index]} {mark}** "
+                            f"{question.choices[option.index].text.get(lang())} — "
+                            f"{option.why.get(lang())}")  # fmt: skip
+    if st.button(tr("exam.again")):
+        for key in [k for k in st.session_state if str(k).startswith("exam")]:
+            del st.session_state[key]
+        st.rerun()
+
+
+st.title(tr("nav.exam"))
+user = learner_name()
+if user is not None:
+    current: MockExam | None = st.session_state.get("exam")
+    moment = datetime.now(UTC)
+    if current is None:
+        setup()
+    elif current.is_over(moment):
+        current.finish(moment)
+        report(current, user)
+    else:
+        ask(current, moment)
