@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# 127.0.0.1 keeps the app on this machine; a trainer running a team session sets ADDRESS=0.0.0.0.
+ADDRESS ?= 127.0.0.1
 SAMPLE := datasets/music
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: app test lab data bench lint lock clean
 
 app: $(VENV)/.runtime data  ## set up, then start the app on http://localhost:$(PORT)
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev  ## set up, then run every check and test
 	scripts/ensure-browser.sh

@@ -179,3 +179,31 @@ def test_mock_exam_runs_start_to_report_without_feedback_until_the_end() -> None
     assert not at.exception
     assert {m.label for m in at.metric} == {"Score"}
     assert any("720" in c.value or "scal" in c.value for c in at.caption), "says what it means"
+
+
+def test_team_session_trainer_and_learner_from_two_browsers() -> None:
+    trainer = run_page("team.py")
+    trainer.radio[0].set_value("trainer").run()
+    trainer.text_input[0].input("Tess").run()
+    next(b for b in trainer.button if b.label == "Start a session").click().run()
+    assert not trainer.exception
+    code = trainer.session_state["team-code"]
+
+    learner = run_page("team.py")
+    learner.text_input[0].input("WRONG1").run()
+    learner.text_input[1].input("Lee").run()
+    next(b for b in learner.button if b.label == "Join").click().run()
+    assert "No session" in learner.error[0].value, "an unknown code is a clear message"
+    learner.text_input[0].input(code.lower()).run()
+    next(b for b in learner.button if b.label == "Join").click().run()
+    assert not learner.exception and not learner.error
+    learner.multiselect[0].select(0).run()
+    next(b for b in learner.button if b.label == "Check my answer").click().run()
+    assert not learner.exception
+
+    trainer.run()
+    assert "1 joined" in " ".join(c.value for c in trainer.caption)
+    next(b for b in trainer.button if b.label == "Reveal the answers").click().run()
+    assert not trainer.exception
+    board = trainer.dataframe[-1].value
+    assert list(board["name"]) == ["Lee"] and board["answered"].iloc[0] == 1

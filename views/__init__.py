@@ -31,6 +31,7 @@ PAGES = (
     PageSpec("practice.py", "nav.practice", "practice", "nav.section.quiz"),
     PageSpec("exam.py", "nav.exam", "exam", "nav.section.quiz"),
     PageSpec("review.py", "nav.review", "review", "nav.section.quiz"),
+    PageSpec("team.py", "nav.team", "team", "nav.section.quiz"),
     PageSpec("progress.py", "nav.progress", "progress", "nav.section.quiz"),
     PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),
 )

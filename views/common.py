@@ -10,6 +10,7 @@ from lessons.errors import LabError
 from lessons.i18n import t
 from lessons.paths import data_dir
 from lessons.quiz.progress import ProgressStore, check_name
+from lessons.quiz.session import TeamSessions
 
 
 def lang() -> str:
@@ -43,3 +44,13 @@ def learner_name() -> str | None:
     except LabError as problem:
         st.error(str(problem))
         return None
+
+
+@st.cache_resource
+def team_sessions(folder: str) -> TeamSessions:
+    """Team sessions share the installation's SQLite file with the progress store."""
+    return TeamSessions(Path(folder) / "progress.sqlite")
+
+
+def sessions() -> TeamSessions:
+    return team_sessions(str(data_dir()))
