@@ -160,6 +160,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "No answers here yet.",
         "ko": "아직 답안이 없습니다.",
     },
+    "progress.over_time": {"en": "Mastery over time", "ko": "시간에 따른 숙달도"},
     "progress.csv": {"en": "Download my answers (CSV)", "ko": "내 답안 내려받기(CSV)"},
     "progress.anki": {
         "en": "Download the question bank for Anki",

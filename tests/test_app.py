@@ -154,17 +154,19 @@ def test_review_and_progress_show_what_was_answered() -> None:
 
     question = next(iter(load_bank().questions.values()))
     long_ago = datetime.now(UTC) - timedelta(days=30)
-    ProgressStore(data_dir() / "progress.sqlite").record(
-        "Bo", question.id, [0], False, "practice", long_ago
-    )
+    progress_store = ProgressStore(data_dir() / "progress.sqlite")
+    progress_store.record("Bo", question.id, [0], False, "practice", long_ago)
+    other = list(load_bank().questions.values())[1]
+    progress_store.record("Bo", other.id, sorted(other.correct), True, "practice", long_ago
+                          + timedelta(days=1))  # fmt: skip
     review = run_page("review.py")
     review.sidebar.text_input(key="learner").input("Bo").run()
     assert not review.exception
-    assert {m.label: m.value for m in review.metric}["due today"] == "1"
+    assert {m.label: m.value for m in review.metric}["due today"] == "2"
     progress = run_page("progress.py")
     progress.sidebar.text_input(key="learner").input("Bo").run()
     assert not progress.exception
-    assert len(progress.get("plotly_chart")) == 2
+    assert len(progress.get("plotly_chart")) == 4, "mastery now and over time, twice"
 
 
 def test_mock_exam_runs_start_to_report_without_feedback_until_the_end() -> None:

@@ -23,6 +23,10 @@ if user is not None:
             continue
         figure = px.bar(table, x="group", y="share", range_y=[0, 1], hover_data=["answered"])
         st.plotly_chart(figure)
+        history = pd.DataFrame(store().mastery_over_time(user, groups))
+        if history["day"].nunique() > 1:
+            st.plotly_chart(px.line(history, x="day", y="share", color="group", range_y=[0, 1],
+                                    markers=True, title=tr("progress.over_time")))  # fmt: skip
     st.download_button(tr("progress.csv"), store().export_csv(user, spreadsheet_safe=True),
                        file_name="pipeline-lab-answers.csv", mime="text/csv")  # fmt: skip
 st.download_button(tr("progress.anki"), anki.export_anki_tsv(bank(), lang=lang()),
