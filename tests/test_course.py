@@ -84,3 +84,22 @@ def test_jupyterlab_opens_text_notebooks_as_notebooks(tmp_path) -> None:
     overrides = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
     viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook"
+
+
+def test_unshuffled_displays_do_not_always_put_the_answer_first() -> None:
+    """Authors write the right option first; every display must hide that."""
+    import csv
+    import io
+
+    from lessons.quiz import anki
+    from lessons.quiz.bank import load_bank
+
+    bank = load_bank()
+    assert all(q.choices[0].correct for q in bank.questions.values()), "the premise"
+    rows = list(csv.reader(io.StringIO(anki.export_anki_tsv(bank)), delimiter="\t"))
+    answers = [r[2].split("</b>")[0] for r in rows if not r[0].startswith("#")]
+    first_is_a = sum(a.endswith(": A") or ": A," in a for a in answers)
+    assert len(answers) == len(bank) and first_is_a < 0.5 * len(answers)
+    rendered = check_yourself("02-kinesis-vs-firehose")._repr_html_()
+    starts = rendered.count("<li><strong>A — correct.</strong>")
+    assert starts < 0.5 * len(check_yourself("02-kinesis-vs-firehose").questions)

@@ -12,13 +12,19 @@ from views.common import lang, sessions, store, tr
 from views.quizui import LETTERS, bank
 
 
+def display_order(question_id: str) -> list[int]:
+    """Everyone in the room sees the options in the same shuffled order."""
+    return engine.shuffled_choices(bank().questions[question_id], seed=0)
+
+
 def distribution_chart(code: str, secret: str | None, question_id: str) -> None:
     counts = sessions().distribution(code, secret)
     question = bank().questions[question_id]
+    order = display_order(question_id)
     frame = pd.DataFrame(
-        {"option": [LETTERS[i] for i in range(len(question.choices))],
-         "answers": [counts.get(i, 0) for i in range(len(question.choices))],
-         "correct": [i in question.correct for i in range(len(question.choices))]}
+        {"option": [LETTERS[pos] for pos in range(len(order))],
+         "answers": [counts.get(i, 0) for i in order],
+         "correct": [i in question.correct for i in order]}
     )  # fmt: skip
     st.plotly_chart(px.bar(frame, x="option", y="answers", color="correct"))
 
@@ -33,8 +39,8 @@ def leaderboard(code: str) -> None:
 def show_question(question_id: str) -> None:
     question = bank().questions[question_id]
     st.markdown(f"#### {question.stem.get(lang())}")
-    for i, choice in enumerate(question.choices):
-        st.markdown(f"**{LETTERS[i]}.** {choice.text.get(lang())}")
+    for pos, i in enumerate(display_order(question_id)):
+        st.markdown(f"**{LETTERS[pos]}.** {question.choices[i].text.get(lang())}")
 
 
 def trainer_view() -> None:
@@ -90,8 +96,8 @@ def learner_view() -> None:
     question = bank().questions[state.question_id]
     done_key = f"team-answered-{state.index}"
     picked = st.multiselect(tr("quiz.choose_all") if question.type == "multiple" else
-                            tr("quiz.choose_one"), range(len(question.choices)),
-                            format_func=lambda i: LETTERS[i],
+                            tr("quiz.choose_one"), display_order(question.id),
+                            format_func=lambda i: LETTERS[display_order(question.id).index(i)],
                             max_selections=None if question.type == "multiple" else 1)  # fmt: skip
     if st.button(tr("quiz.submit"), disabled=done_key in st.session_state or not picked):
         sessions().answer(code, token, picked, datetime.now(UTC))

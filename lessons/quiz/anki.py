@@ -15,6 +15,7 @@ from string import ascii_uppercase
 from lessons import course
 from lessons.errors import LabError
 from lessons.quiz.bank import Bank, Question
+from lessons.quiz.engine import shuffled_choices
 from lessons.text import LANGUAGES
 
 COLUMNS = ("guid", "Front", "Back", "Tags")
@@ -50,11 +51,16 @@ def _tag(kind: str, value: str) -> str:
     return f"{kind}::" + re.sub(r"\s+", "_", value.strip())
 
 
+def _order(question: Question) -> list[int]:
+    # A fixed per-question shuffle: authors tend to write the right option first.
+    return shuffled_choices(question, seed=0)
+
+
 def _front(question: Question, lang: str) -> str:
     words = _WORDS[lang]
     options = "<br>".join(
-        f"<b>{ascii_uppercase[i]}.</b> {_field(c.text.get(lang))}"
-        for i, c in enumerate(question.choices)
+        f"<b>{ascii_uppercase[pos]}.</b> {_field(question.choices[i].text.get(lang))}"
+        for pos, i in enumerate(_order(question))
     )
     kind = words["single" if question.type == "single" else "multiple"]
     return f"{_field(question.stem.get(lang))}<br><i>{kind}</i><br><br>{options}"
@@ -62,11 +68,12 @@ def _front(question: Question, lang: str) -> str:
 
 def _back(question: Question, lang: str) -> str:
     words = _WORDS[lang]
-    letters = ", ".join(ascii_uppercase[i] for i in sorted(question.correct))
+    shown = [question.choices[i] for i in _order(question)]
+    letters = ", ".join(ascii_uppercase[pos] for pos, c in enumerate(shown) if c.correct)
     reasons = "<br>".join(
-        f"<b>{ascii_uppercase[i]} — {words['correct' if c.correct else 'wrong']}.</b> "
+        f"<b>{ascii_uppercase[pos]} — {words['correct' if c.correct else 'wrong']}.</b> "
         f"{_field(c.why.get(lang))}"
-        for i, c in enumerate(question.choices)
+        for pos, c in enumerate(shown)
     )
     return f"<b>{words['answer']}: {letters}</b><br><br>{reasons}"
 

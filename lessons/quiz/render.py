@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from lessons import facts
 from lessons.quiz.bank import Question, load_bank
+from lessons.quiz.engine import shuffled_choices
 
 _LETTERS = "ABCDEF"
 
@@ -27,7 +28,8 @@ class CheckYourself:
         return "\n\n".join(
             f"{i + 1}. {q.stem.get(self.lang)}\n"
             + "\n".join(
-                f"   {_LETTERS[j]}. {c.text.get(self.lang)}" for j, c in enumerate(q.choices)
+                f"   {_LETTERS[pos]}. {q.choices[i].text.get(self.lang)}"
+                for pos, i in enumerate(shuffled_choices(q, seed=0))
             )
             for i, q in enumerate(self.questions)
         )
@@ -38,11 +40,13 @@ def _question_html(number: int, question: Question, lang: str) -> str:
     kind = "Choose one." if question.type == "single" else "Choose all that apply."
     if lang == "ko":
         kind = "하나를 고르세요." if question.type == "single" else "해당하는 것을 모두 고르세요."
-    options = "".join(f"<li>{esc(c.text.get(lang))}</li>" for c in question.choices)
+    # Authors tend to write the right option first: show a fixed, per-question shuffle.
+    shown = [question.choices[i] for i in shuffled_choices(question, seed=0)]
+    options = "".join(f"<li>{esc(c.text.get(lang))}</li>" for c in shown)
     answers = "".join(
         f"<li><strong>{_LETTERS[j]} — {'correct' if c.correct else 'wrong'}.</strong> "
         f"{esc(c.why.get(lang))}</li>"
-        for j, c in enumerate(question.choices)
+        for j, c in enumerate(shown)
     )
     sources = "".join(
         f'<li><a href="{esc(facts.fact(f).source)}">{esc(facts.fact(f).title)}</a> '
