@@ -169,3 +169,16 @@ def test_check_expressions_only_do_arithmetic_on_listed_facts(
 ) -> None:
     problems = problems_for(tmp_path, {**SIZED, "check": {"expression": expression}})
     assert any(expected in p for p in problems), problems
+
+
+def test_the_bank_covers_every_topic_and_each_domain_near_its_exam_weight() -> None:
+    from lessons.quiz.engine import equal_or_sourced_weights
+
+    bank = load_bank()
+    assert len(bank) >= 150
+    assert {q.topic for q in bank.questions.values()} == set(course.TOPIC_IDS)
+    weights, _note = equal_or_sourced_weights()
+    counts = bank.by_domain()
+    for domain, weight in weights.items():
+        share = 100 * counts[domain] / len(bank)
+        assert abs(share - weight) <= 6, f"{domain}: {share:.0f}% of the bank vs {weight:.0f}%"
