@@ -8,7 +8,7 @@ import streamlit as st
 from lessons.quiz import engine
 from lessons.quiz.mock import MockExam
 from views.common import lang, learner_name, store, tr
-from views.quizui import LETTERS, bank
+from views.quizui import LETTERS, bank, choose
 
 
 def setup() -> None:
@@ -36,18 +36,7 @@ def ask(exam: MockExam, now: datetime) -> None:
     st.markdown(f"#### {question.stem.get(lang())}")
     order = engine.shuffled_choices(question, seed=position)
     kept = exam.answers.get(question.id, ())
-    labels = [f"{LETTERS[p]}. {question.choices[i].text.get(lang())}" for p, i in enumerate(order)]
-    if question.type == "single":
-        start = next((p for p, i in enumerate(order) if i in kept), None)
-        chosen = st.radio(tr("quiz.choose_one"), labels, index=start, key=f"exam-{position}")
-        picked = [order[labels.index(chosen)]] if chosen else []
-    else:
-        st.caption(tr("quiz.choose_all"))
-        picked = [
-            i
-            for p, i in enumerate(order)
-            if st.checkbox(labels[p], value=i in kept, key=f"exam-{position}-{p}")
-        ]
+    picked = choose(question, order, key=f"exam-{position}", kept=kept)
     exam.answer(question.id, picked, now)
     if st.checkbox(tr("exam.flag"), value=question.id in exam.flagged, key=f"flag-{position}") != (
         question.id in exam.flagged

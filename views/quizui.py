@@ -17,15 +17,20 @@ def bank():
     return load_bank()
 
 
-def choose(question: Question, order: list[int], key: str) -> list[int]:
-    """The learner's pick(s), as original option indices."""
+def choose(question: Question, order: list[int], key: str, kept: tuple[int, ...] = ()) -> list[int]:
+    """The learner's pick(s) as original option indices; `kept` pre-selects earlier picks."""
     labels = [f"{LETTERS[pos]}. {question.choices[i].text.get(lang())}" for pos, i in
               enumerate(order)]  # fmt: skip
     if question.type == "single":
-        picked = st.radio(tr("quiz.choose_one"), labels, index=None, key=key)
+        start = next((pos for pos, i in enumerate(order) if i in kept), None)
+        picked = st.radio(tr("quiz.choose_one"), labels, index=start, key=key)
         return [order[labels.index(picked)]] if picked else []
     st.caption(tr("quiz.choose_all"))
-    return [i for pos, i in enumerate(order) if st.checkbox(labels[pos], key=f"{key}-{pos}")]
+    return [
+        i
+        for pos, i in enumerate(order)
+        if st.checkbox(labels[pos], value=i in kept, key=f"{key}-{pos}")
+    ]
 
 
 def show_feedback(question: Question, graded: engine.Graded, order: list[int]) -> None:
