@@ -127,6 +127,20 @@ def as_bytes(fact_id: str) -> int:
     return int(found.number * BYTES_PER_UNIT[size_unit])
 
 
+SECONDS_PER_UNIT = {"seconds": 1, "minutes": 60, "hours": 3_600, "days": 86_400}
+
+
+def as_seconds(fact_id: str) -> int:
+    """A duration fact in seconds, whatever time unit facts.yaml gives."""
+    found = fact(fact_id)
+    if found.unit not in SECONDS_PER_UNIT:
+        raise FactsFileError(
+            f"Fact {fact_id!r} has unit {found.unit!r}, which is not a duration "
+            f"(time units: {', '.join(SECONDS_PER_UNIT)})."
+        )
+    return int(found.number * SECONDS_PER_UNIT[found.unit])
+
+
 def changes() -> list[Fact]:
     """The facts where older material said otherwise: what a learner must unlearn."""
     return [f for f in all_facts().values() if f.changed]

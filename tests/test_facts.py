@@ -105,3 +105,12 @@ def test_no_module_in_lessons_types_a_known_aws_limit_next_to_its_unit() -> None
             if re.search(r"\b\d+(\.\d+)?\s?(MB/s|MiB|KiB|records/s|USD)\b", line):
                 typed.append(f"{path.name}:{number}: {line.strip()}")
     assert typed == []
+
+
+def test_as_seconds_converts_durations_and_refuses_sizes() -> None:
+    days = facts.fact("sqs.retention_max_days")
+    assert days.unit == "days"
+    assert facts.as_seconds("sqs.retention_max_days") == days.number * 86_400
+    assert facts.as_seconds("sqs.visibility_default_s") == facts.number("sqs.visibility_default_s")
+    with pytest.raises(FactsFileError, match="not a duration"):
+        facts.as_seconds("sqs.message_max_size")

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from lessons import facts
 from lessons.streams.errors import InvalidParameterValue, ServiceError
 
-_TO_BASE = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400, "KiB": 1024, "MiB": 1 << 20}
-
 
 def limit(fact_id: str) -> int:
     """An SQS limit from the facts table in seconds, bytes or a plain count, whatever its unit."""
-    fact = facts.fact(fact_id)
-    return int(fact.number * _TO_BASE.get(fact.unit, 1))
+    unit = facts.fact(fact_id).unit
+    if unit in facts.SECONDS_PER_UNIT:
+        return facts.as_seconds(fact_id)
+    if unit.removesuffix("/s") in facts.BYTES_PER_UNIT:
+        return facts.as_bytes(fact_id)
+    return int(facts.number(fact_id))
 
 
 class SqsError(ServiceError):
