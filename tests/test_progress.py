@@ -295,3 +295,13 @@ def test_a_writer_killed_mid_way_leaves_a_consistent_database(tmp_path: Path) ->
         )  # fmt: skip
     with sqlite3.connect(path) as con:
         assert all(json.loads(p) for (p,) in con.execute("SELECT picked FROM answers"))
+
+
+def test_the_store_creates_its_folder_when_the_data_folder_is_new(tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from lessons.quiz.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "not" / "yet" / "there" / "progress.sqlite")
+    store.record("Ada", "streams.x", [0], True, "practice", datetime(2026, 11, 25, tzinfo=UTC))
+    assert [a.question_id for a in store.answers("Ada")] == ["streams.x"]

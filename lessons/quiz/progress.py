@@ -144,6 +144,8 @@ def init_schema(path: Path | str, component: str, version: int, ddl: Sequence[st
     if str(path) == ":memory:":
         raise ProgressError("The progress store needs a file path, not ':memory:'.")
     try:
+        # A fresh data folder (PIPELINE_LAB_DATA pointing somewhere new) may not exist yet.
+        path.parent.mkdir(parents=True, exist_ok=True)
         with connect(path) as con:
             # journal_mode is stored in the file; setting it needs a lock, so only when needed.
             if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -152,6 +154,8 @@ def init_schema(path: Path | str, component: str, version: int, ddl: Sequence[st
                 _create(con, path, component, version, ddl)
     except sqlite3.DatabaseError as exc:
         raise ProgressError(f"{path} is not a usable Pipeline Lab database ({exc}).") from exc
+    except OSError as exc:
+        raise ProgressError(f"Cannot create the progress store at {path}: {exc}") from exc
     return path
 
 
