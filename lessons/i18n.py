@@ -136,6 +136,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "ko": "시작하려면 사이드바에 이름을 입력하세요. 답안은 이 컴퓨터에만 저장됩니다.",
     },
     "quiz.topics": {"en": "Topics", "ko": "주제"},
+    "quiz.all": {"en": "All", "ko": "전체"},
     "quiz.domains": {"en": "Exam domains", "ko": "시험 도메인"},
     "quiz.choose_one": {"en": "Choose one", "ko": "하나를 고르세요"},
     "quiz.choose_all": {"en": "Choose all that apply", "ko": "해당하는 것을 모두 고르세요"},

@@ -12,9 +12,9 @@ from views.quizui import bank, practice
 
 st.title(tr("nav.practice"))
 left, right = st.columns(2)
-topics = left.multiselect(tr("quiz.topics"), course.TOPIC_IDS,
+topics = left.multiselect(tr("quiz.topics"), course.TOPIC_IDS, placeholder=tr("quiz.all"),
                           format_func=lambda t: course.topic(t).title(lang()))  # fmt: skip
-domains = right.multiselect(tr("quiz.domains"), [d.id for d in DOMAINS],
+domains = right.multiselect(tr("quiz.domains"), [d.id for d in DOMAINS], placeholder=tr("quiz.all"),
                             format_func=lambda d: next(x.title.get(lang()) for x in DOMAINS
                                                        if x.id == d))  # fmt: skip
 queue = engine.practice_queue(bank(), topics or None, domains or None,

@@ -7,6 +7,7 @@ import streamlit as st
 from lessons import course, facts
 from lessons.quiz import engine
 from lessons.quiz.bank import Question, load_bank
+from lessons.quiz.domains import domain
 from views.common import lang, learner_name, store, tr
 
 LETTERS = "ABCDEF"
@@ -56,8 +57,9 @@ def practice(queue_key: str, question_ids: list[str], mode: str) -> None:
         return
     position = st.session_state.setdefault(f"{queue_key}-pos", 0) % len(question_ids)
     question = bank().questions[question_ids[position]]
-    st.caption(f"{position + 1} / {len(question_ids)} · {question.topic} · {question.domain} · "
-               f"{question.difficulty}")  # fmt: skip
+    where = course.topic(question.topic).title(lang())
+    exam_domain = domain(question.domain).title.get(lang())
+    st.caption(f"{position + 1} / {len(question_ids)} · {where} · {exam_domain}")
     st.markdown(f"#### {question.stem.get(lang())}")
     order = engine.shuffled_choices(question, seed=position)
     answered_key = f"{queue_key}-answered-{position}"
