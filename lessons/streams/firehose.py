@@ -50,7 +50,6 @@ from lessons.streams.errors import InvalidArgumentException
 from lessons.streams.workload import Workload
 
 EXACT_PARQUET_OBJECTS = 64  # objects written with pyarrow to measure their Parquet size
-_MIB = 2**20
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,10 @@ class DeliveryStream:
         t, sizes = workload.t_ms.astype(np.int64), workload.size.astype(np.int64)
         _check_records(t, sizes)
         stops, by_size = _flush_points(
-            t, sizes, int(self.buffer_size_mib * _MIB), int(self.buffer_interval_s * 1000)
+            t,
+            sizes,
+            int(self.buffer_size_mib * facts.BYTES_PER_UNIT["MiB"]),
+            int(self.buffer_interval_s * 1000),
         )
         first = np.r_[0, stops[:-1]]
         delivered = np.where(by_size, t[stops - 1], t[first] + int(self.buffer_interval_s * 1000))

@@ -31,7 +31,7 @@ from lessons.streams.kafka.errors import (
     UnknownMemberId,
     UnknownTopicOrPartition,
 )
-from lessons.streams.kafka.log import MS_PER_HOUR, Partition, Record, Topic
+from lessons.streams.kafka.log import Partition, Record, Topic
 from lessons.streams.kafka.msk import MetadataMode, msk_metadata_mode
 from lessons.streams.kafka.partitioner import (
     ASSIGNORS,
@@ -46,7 +46,6 @@ from lessons.streams.kafka.simulation import SimulationResult, simulate
 
 __all__ = [
     "ASSIGNORS",
-    "MS_PER_HOUR",
     "RESET_POLICIES",
     "ConsumerGroup",
     "InvalidConfig",

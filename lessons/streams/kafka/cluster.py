@@ -20,7 +20,13 @@ from lessons.streams.kafka.errors import (
     UnknownMemberId,
     UnknownTopicOrPartition,
 )
-from lessons.streams.kafka.log import MS_PER_HOUR, Partition, Record, Topic, _breaches_retention
+from lessons.streams.kafka.log import (
+    Partition,
+    Record,
+    Topic,
+    _breaches_retention,
+    default_retention_ms,
+)
 from lessons.streams.kafka.partitioner import ASSIGNORS, partition_for_key
 
 RESET_POLICIES = ("earliest", "latest", "none")
@@ -69,7 +75,7 @@ class KafkaCluster:
         if segment_records < 1:
             raise InvalidConfig("segment_records must be at least 1.")
         if retention_ms is None:
-            retention_ms = int(facts.number("kafka.retention_hours_default") * MS_PER_HOUR)
+            retention_ms = default_retention_ms()
         parts = [Partition() for _ in range(partitions)]
         topic = Topic(name, parts, retention_ms, retention_bytes, segment_records)
         self.topics[name] = topic

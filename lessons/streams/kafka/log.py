@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MS_PER_HOUR = 3_600_000
+from lessons import facts
+
+
+def default_retention_ms() -> int:
+    """The broker's default log retention (log.retention.hours), in milliseconds."""
+    return facts.as_seconds("kafka.retention_hours_default") * 1000
 
 
 @dataclass(frozen=True)

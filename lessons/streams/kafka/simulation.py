@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lessons import facts
 from lessons.streams.kafka.errors import InvalidConfig
-from lessons.streams.kafka.log import MS_PER_HOUR
+from lessons.streams.kafka.log import default_retention_ms
 from lessons.streams.kafka.partitioner import partitions_for_keys, range_assign
 from lessons.streams.workload import Workload, order_violations
 
@@ -99,7 +98,7 @@ def simulate(
     if crash_at_ms is not None and (consumers < 2 or rng is None):
         raise InvalidConfig("A crash needs at least two consumers and a seeded rng.")
     if retention_ms is None:
-        retention_ms = int(facts.number("kafka.retention_hours_default") * MS_PER_HOUR)
+        retention_ms = default_retention_ms()
     t0 = int(workload.t_ms[0]) if len(workload) else 0
     arrive = (workload.t_ms - t0).astype(np.float64)
     part = partitions_for_keys(workload.key, partitions)
