@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lessons.pagetext import lake, realtime, search, serving
 from lessons.text import LANGUAGES
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
@@ -210,6 +211,17 @@ _TEXT: dict[str, dict[str, str]] = {
         "ko": "예전 자료에는 아직 다르게 적혀 있을 수 있습니다:",
     },
 }
+
+
+def _merge_area_text() -> None:
+    for area in (lake, search, realtime, serving):
+        clash = set(area.TEXT) & set(_TEXT)
+        if clash:
+            raise ValueError(f"app text keys defined twice: {sorted(clash)}")
+        _TEXT.update(area.TEXT)
+
+
+_merge_area_text()
 
 
 def t(key: str, lang: str = "en") -> str:
