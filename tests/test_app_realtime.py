@@ -1,0 +1,72 @@
+"""The real-time page driven with AppTest: the timeline reacts to the watermark and window."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from lessons.paths import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def realtime_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    at.switch_page("views/realtime.py")
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def count(at: AppTest, label: str) -> int:
+    return int(metrics(at)[label].replace(",", ""))
+
+
+def slider(at: AppTest, label: str):
+    return next(s for s in at.slider if s.label.startswith(label))
+
+
+def test_a_longer_watermark_delay_drops_fewer_events_until_sql_agrees() -> None:
+    at = realtime_page()
+    assert not at.exception
+    dropped_short = count(at, "dropped as late")
+    assert dropped_short > 0
+    assert metrics(at)["windows equal to SQL"] != "100.0%"
+    slider(at, "Watermark delay").set_value(240).run()
+    assert not at.exception
+    assert count(at, "dropped as late") == 0
+    assert metrics(at)["windows equal to SQL"] == "100.0%"
+    assert at.get("plotly_chart"), "the timeline is drawn"
+
+
+def test_allowed_lateness_turns_dropped_events_into_late_counted_ones() -> None:
+    at = realtime_page()
+    before = count(at, "dropped as late")
+    slider(at, "Allowed lateness").set_value(180).run()
+    assert count(at, "dropped as late") < before
+    assert count(at, "late, counted") > 0
+
+
+def test_window_size_changes_what_is_late() -> None:
+    at = realtime_page()
+    small = count(at, "dropped as late")
+    next(s for s in at.select_slider if s.label.startswith("Tumbling")).set_value(120).run()
+    assert not at.exception
+    assert count(at, "dropped as late") != small
+
+
+def test_recovery_tab_shows_identical_counts_and_a_double_count() -> None:
+    at = realtime_page()
+    assert metrics(at)["exactly-once counts identical"] == "yes"
+    assert count(at, "double counted (at-least-once)") > 0
+    slider(at, "Failure after").set_value(90).run()
+    assert not at.exception
+    assert metrics(at)["exactly-once counts identical"] == "yes"
+
+
+def test_korean_page_has_no_english_labels_left() -> None:
+    at = realtime_page("ko")
+    assert not at.exception and not at.error
+    assert "지연으로 버려짐" in metrics(at)
