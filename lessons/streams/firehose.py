@@ -21,7 +21,11 @@ the default layout: prefix + YYYY/MM/DD/HH/ in UTC, then
 `<stream name>-<version>-<YYYY-MM-DD-HH-MM-SS>-<random id>` (+ ".parquet" when converting), the
 id drawn from the seeded generator. The hour folders use the arrival time of the object's oldest
 record, as AWS documents for evaluating prefix timestamps, so a buffer opened at 00:59 and
-delivered at 01:00 lands in hour 00; the time in the name is the delivery time. Interval 0
+delivered at 01:00 lands in hour 00; the time in the name is the delivery time. A custom prefix
+with the timestamp namespace (``raw/dt=!{timestamp:yyyy-MM-dd}/``) replaces the default hour
+folders, evaluated in UTC with the same oldest-record time; of Java's DateTimeFormatter only the
+letters y, M, d, H, m, s and quoted literals are modelled, and the other namespaces (firehose,
+partitionKeyFromQuery, partitionKeyFromLambda) are refused. Interval 0
 delivers every record alone (AWS's zero buffering still batches what arrives within a few
 seconds); that is what moto's Firehose does for every PutRecord and PutRecordBatch call: one
 object per call, no buffering, no format conversion, and the wall clock for both times. With
@@ -37,8 +41,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -50,6 +56,12 @@ from lessons.streams.errors import InvalidArgumentException
 from lessons.streams.workload import Workload
 
 EXACT_PARQUET_OBJECTS = 64  # objects written with pyarrow to measure their Parquet size
+_EXPRESSION = re.compile(r"!\{(?P<namespace>[^:}]*):(?P<value>[^}]*)\}")
+_JAVA_TOKEN = re.compile(
+    r"'(?P<quoted>[^']*)'|(?P<letters>(?P<letter>[A-Za-z])(?P=letter)*)|(?P<other>.)", re.S
+)
+# The DateTimeFormatter fields a date-partitioned prefix needs, as strftime directives.
+_JAVA_FIELDS = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class DeliveryStream:
     version: int = 1
 
     def __post_init__(self) -> None:
+        _check_prefix(self.prefix)
         _check_range(
             "SizeInMBs",
             self.buffer_size_mib,
@@ -182,6 +195,38 @@ def _check_range(parameter: str, value: float, low_fact: str, high_fact: str) ->
         )
 
 
+def _strftime_pattern(java_pattern: str) -> str:
+    """A Java DateTimeFormatter pattern (the subset Firehose prefixes need) as a strftime one."""
+    out = []
+    for token in _JAVA_TOKEN.finditer(java_pattern):
+        if token["letters"] is not None:
+            if token["letters"] not in _JAVA_FIELDS:
+                raise InvalidArgumentException(
+                    f"Prefix timestamp pattern {java_pattern!r}: {token['letters']!r} is not "
+                    f"modelled; use {', '.join(_JAVA_FIELDS)} and literal text."
+                )
+            out.append(_JAVA_FIELDS[token["letters"]])
+        else:
+            literal = token["quoted"] if token["quoted"] is not None else token["other"]
+            out.append(literal.replace("%", "%%"))
+    return "".join(out)
+
+
+def _check_prefix(prefix: str) -> None:
+    for expression in _EXPRESSION.finditer(prefix):
+        if expression["namespace"] != "timestamp":
+            raise InvalidArgumentException(
+                f"Prefix expression {expression[0]!r}: only the timestamp namespace is modelled."
+            )
+        _strftime_pattern(expression["value"])
+
+
+def evaluate_prefix(prefix: str, oldest_ms: int) -> str:
+    """A custom prefix with its !{timestamp:...} expressions evaluated at `oldest_ms` (UTC)."""
+    when = datetime.fromtimestamp(oldest_ms / 1000, tz=UTC)
+    return _EXPRESSION.sub(lambda m: when.strftime(_strftime_pattern(m["value"])), prefix)
+
+
 def _check_records(t: np.ndarray, sizes: np.ndarray) -> None:
     if not len(t):
         raise LabError("The workload is empty: there is nothing to deliver.")
@@ -217,16 +262,19 @@ def _object_keys(
     delivered_ms: np.ndarray,
     rng: np.random.Generator,
 ) -> list[str]:
-    """Firehose's default object keys: UTC hour folders, then a unique name."""
-    folders = np.datetime_as_string(oldest_ms.astype("datetime64[ms]"), unit="h").tolist()
+    """Object keys: the evaluated custom prefix or the default UTC hour folders, then a name."""
+    if _EXPRESSION.search(stream.prefix):  # a custom timestamp prefix replaces the hour folders
+        folders = [evaluate_prefix(stream.prefix, int(ms)) for ms in oldest_ms.tolist()]
+    else:
+        hours = np.datetime_as_string(oldest_ms.astype("datetime64[ms]"), unit="h").tolist()
+        folders = [f"{stream.prefix}{h.replace('-', '/').replace('T', '/')}/" for h in hours]
     stamps = np.datetime_as_string(delivered_ms.astype("datetime64[ms]"), unit="s").tolist()
     hexes = rng.bytes(16 * len(stamps)).hex()
     ids = (hexes[32 * i : 32 * i + 32] for i in range(len(stamps)))
     name = f"{stream.name}-{stream.version}-"
     end = ".parquet" if stream.to_parquet else ""
     return [
-        f"{stream.prefix}{f.replace('-', '/').replace('T', '/')}/{name}"
-        f"{s.replace('T', '-').replace(':', '-')}-{_uuid_text(h)}{end}"
+        f"{f}{name}{s.replace('T', '-').replace(':', '-')}-{_uuid_text(h)}{end}"
         for f, s, h in zip(folders, stamps, ids, strict=True)
     ]
 
@@ -276,14 +324,23 @@ def _json_value(value: object) -> object:
     raise TypeError(f"Cannot write {type(value).__name__} as JSON")
 
 
-def object_body(delivery: Delivery, index: int, records: pa.Table) -> bytes:
-    """The bytes of one delivered object: its records as JSON lines, or one Parquet file."""
+def object_body(
+    delivery: Delivery, index: int, records: pa.Table, omit_null: Collection[str] = ()
+) -> bytes:
+    """The bytes of one delivered object: its records as JSON lines, or one Parquet file.
+
+    Keys named in `omit_null` are left out of a JSON record whose value is null: the producer
+    did not send that field at all (e.g. a column older app versions do not know).
+    """
     rows = records.slice(int(delivery.first_record[index]), int(delivery.records[index]))
     if delivery.parquet:
         sink = pa.BufferOutputStream()
         pq.write_table(rows, sink, compression="snappy")
         return sink.getvalue().to_pybytes()
-    lines = (json.dumps(r, separators=(",", ":"), default=_json_value) for r in rows.to_pylist())
+    dicts = rows.to_pylist()
+    if omit_null:
+        dicts = [{k: v for k, v in r.items() if v is not None or k not in omit_null} for r in dicts]
+    lines = (json.dumps(r, separators=(",", ":"), default=_json_value) for r in dicts)
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
