@@ -2,4 +2,94 @@
 
 from __future__ import annotations
 
-TEXT: dict[str, dict[str, str]] = {}
+TEXT: dict[str, dict[str, str]] = {
+    "search.nav": {"en": "Search indexing", "ko": "검색 인덱싱"},
+    "search.tab.analyze": {"en": "Analyze and search", "ko": "분석과 검색"},
+    "search.tab.segments": {"en": "Segments and refresh", "ko": "세그먼트와 새로 고침"},
+    "search.tab.indexes": {"en": "Index kinds", "ko": "인덱스 종류"},
+    "search.tab.cqrs": {"en": "SQL to search (CQRS)", "ko": "SQL에서 검색으로 (CQRS)"},
+    "search.analyze.intro": {
+        "en": "Type a query. It is analyzed into terms, each term is looked up in the inverted "
+        "index built by hand on the 100 tracks, and the hits are scored with BM25. tantivy, a "
+        "real Lucene-like engine, runs the same match query on the same documents.",
+        "ko": "검색어를 입력하세요. 검색어는 용어(term)로 분석되고, 각 용어를 100개 트랙으로 "
+        "직접 만든 역색인에서 찾은 뒤, 결과를 BM25로 점수를 매깁니다. 실제 Lucene 계열 엔진인 "
+        "tantivy도 같은 문서에 같은 match 쿼리를 실행합니다.",
+    },
+    "search.query": {"en": "Query", "ko": "검색어"},
+    "search.analyzer": {"en": "Analyzer", "ko": "분석기"},
+    "search.operator": {
+        "en": "Every term must match (operator AND)",
+        "ko": "모든 용어가 일치해야 함 (operator AND)",
+    },
+    "search.steps": {"en": "Analysis, step by step", "ko": "단계별 분석"},
+    "search.postings": {"en": "Postings looked up", "ko": "조회한 포스팅 목록"},
+    "search.hand": {"en": "Hand-built index (BM25)", "ko": "직접 만든 인덱스 (BM25)"},
+    "search.engine": {
+        "en": "tantivy (BM25 on OpenSearch's scale)",
+        "ko": "tantivy (OpenSearch 척도의 BM25)",
+    },
+    "search.agree": {"en": "same documents and ranking", "ko": "같은 문서, 같은 순위"},
+    "search.disagree": {"en": "different results", "ko": "결과가 다름"},
+    "search.term_note": {
+        "en": "A term query on track_name with the text exactly as typed (not analyzed) finds:",
+        "ko": "입력한 그대로(분석하지 않은) 텍스트로 track_name에 term 쿼리를 실행한 결과:",
+    },
+    "search.segments.intro": {
+        "en": "Documents arrive for a minute. Each refresh turns the waiting writes into a new "
+        "immutable segment and makes them searchable; an update leaves a tombstone on the old "
+        "copy; merges combine small segments and drop the dead copies.",
+        "ko": "1분 동안 문서가 들어옵니다. 새로 고침(refresh)마다 대기 중인 쓰기가 변경 불가능한 "
+        "새 세그먼트가 되어 검색할 수 있게 되고, 업데이트는 이전 사본에 삭제 표시(tombstone)를 "
+        "남기며, 병합은 작은 세그먼트를 합치면서 삭제된 사본을 버립니다.",
+    },
+    "search.refresh": {"en": "Refresh interval (s)", "ko": "새로 고침 간격 (초)"},
+    "search.updates": {"en": "Updates per new document", "ko": "새 문서당 업데이트 수"},
+    "search.max_segments": {
+        "en": "Merge when segments exceed",
+        "ko": "세그먼트가 이 수를 넘으면 병합",
+    },
+    "search.metric.segments": {"en": "segments at the end", "ko": "마지막 세그먼트 수"},
+    "search.metric.deleted": {"en": "tombstoned copies", "ko": "삭제 표시된 사본 비율"},
+    "search.metric.copies": {
+        "en": "copies written per live doc",
+        "ko": "살아 있는 문서당 기록된 사본",
+    },
+    "search.metric.delay": {
+        "en": "mean wait until searchable",
+        "ko": "검색 가능해질 때까지 평균 대기",
+    },
+    "search.chart.segments": {
+        "en": "Segments and documents over time",
+        "ko": "시간에 따른 세그먼트와 문서",
+    },
+    "search.indexes.intro": {
+        "en": "The same questions at growing sizes, asked of a sorted index, a hash index, an "
+        "inverted index and a full scan in DuckDB. Each index answers only some questions; the "
+        "table says why it refuses the others.",
+        "ko": "같은 질문을 데이터 크기를 늘려 가며 정렬 인덱스, 해시 인덱스, 역색인, DuckDB 전체 "
+        "스캔에 던집니다. 각 인덱스는 일부 질문에만 답할 수 있으며, 표는 나머지를 거절하는 "
+        "이유를 보여 줍니다.",
+    },
+    "search.chart.scaling": {
+        "en": "Median query time as documents grow",
+        "ko": "문서 수 증가에 따른 쿼리 시간 중앙값",
+    },
+    "search.cqrs.intro": {
+        "en": "Reviews are written to SQL with a change event in the same transaction. A consumer "
+        "polls the events, joins each review with its track and indexes it; it is searchable "
+        "after the next refresh. How long after the write can a search find it?",
+        "ko": "리뷰는 같은 트랜잭션 안에서 변경 이벤트와 함께 SQL에 기록됩니다. 컨슈머가 이벤트를 "
+        "가져와 각 리뷰를 트랙 정보와 조인한 뒤 인덱싱하고, 다음 새로 고침 이후에 검색할 수 "
+        "있게 됩니다. 쓰기 후 얼마 만에 검색에서 찾을 수 있을까요?",
+    },
+    "search.poll": {"en": "Consumer poll interval (s)", "ko": "컨슈머 폴링 간격 (초)"},
+    "search.delay": {"en": "Consumer processing delay (s)", "ko": "컨슈머 처리 지연 (초)"},
+    "search.metric.lag_mean": {"en": "mean lag", "ko": "평균 지연"},
+    "search.metric.lag_max": {"en": "longest lag", "ko": "최대 지연"},
+    "search.metric.lag_expected": {"en": "expected mean", "ko": "예상 평균"},
+    "search.chart.lag": {
+        "en": "Seconds from SQL write to search",
+        "ko": "SQL 쓰기부터 검색까지 걸린 시간(초)",
+    },
+}

@@ -1,0 +1,64 @@
+"""The search page driven with AppTest: queries, analyzers, bad input, sliders."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from lessons.paths import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def search_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.switch_page("views/search.py")
+    return at.run()
+
+
+def query_box(at: AppTest):
+    return next(t for t in at.text_input if t.label == "Query")
+
+
+def test_a_partial_word_query_shows_terms_postings_and_agreeing_hits() -> None:
+    at = search_page()
+    assert not at.exception and not at.error
+    steps = at.dataframe[0].value
+    assert list(steps["step"]) == ["tokenize", "lowercase", "ngram 2-3"]
+    assert "harb" not in steps["terms"].iloc[-1].split(" | ") and "arb" in steps["terms"].iloc[-1]
+    assert any(c.value == "same documents and ranking" for c in at.caption)
+    hand, engine = at.dataframe[2].value, at.dataframe[3].value
+    assert list(hand["track_id"])[:1] == list(engine["track_id"])[:1]
+
+
+def test_switching_to_the_standard_analyzer_drops_partial_matches() -> None:
+    at = search_page()
+    query_box(at).input("harb").run()
+    next(r for r in at.radio if r.label == "Analyzer").set_value("standard").run()
+    assert not at.exception and not at.error
+    assert at.dataframe[2].value.empty, "no whole word 'harb' in any name"
+
+
+def test_an_empty_query_is_a_message_and_the_page_stays() -> None:
+    at = search_page()
+    query_box(at).input("  ").run()
+    assert not at.exception
+    assert "Nothing to search for" in at.error[0].value
+    assert any(s.label == "Refresh interval (s)" for s in at.select_slider)
+
+
+def test_refresh_interval_slider_changes_the_visibility_wait() -> None:
+    at = search_page()
+    wait = {m.label: m.value for m in at.metric}["mean wait until searchable"]
+    next(s for s in at.select_slider if s.label == "Refresh interval (s)").set_value(10.0).run()
+    slower = {m.label: m.value for m in at.metric}["mean wait until searchable"]
+    assert float(slower.split()[0]) > 5 * float(wait.split()[0])
+
+
+def test_cqrs_poll_slider_raises_the_lag_and_korean_renders() -> None:
+    at = search_page()
+    lag = float({m.label: m.value for m in at.metric}["mean lag"].split()[0])
+    next(s for s in at.slider if s.label == "Consumer poll interval (s)").set_value(10.0).run()
+    assert float({m.label: m.value for m in at.metric}["mean lag"].split()[0]) > lag + 2
+    ko = search_page("ko")
+    assert not ko.exception and ko.title[0].value == "검색 인덱싱"
