@@ -1,0 +1,63 @@
+"""The SQL playground page driven with AppTest: results per principal, refusals as messages."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lessons.paths import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture
+def page(no_network) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.switch_page("views/playground.py")
+    return at.run()
+
+
+def _run(at: AppTest, principal: str, sql: str) -> AppTest:
+    at.selectbox(key="pg_principal").set_value(principal).run()
+    area = next(a for a in at.text_area if a.key.startswith("pg_sql_"))
+    area.input(sql).run()
+    return at.button(key="pg_run").click().run()
+
+
+def test_the_same_query_shows_different_columns_and_rows_per_principal(page: AppTest) -> None:
+    sql = "SELECT * FROM plays"
+    admin = _run(page, "admin", sql)
+    assert not admin.exception and not admin.error
+    admin_rows = admin.dataframe[-1].value
+    assert "device_id" in admin_rows.columns
+    analyst = _run(page, "analyst", sql).dataframe[-1].value
+    assert "device_id" not in analyst.columns
+    partner = _run(page, "partner", sql)
+    shown = partner.dataframe[-1].value
+    assert set(shown["activity_type"]) == {"Running"}
+    assert any("device_id" in i.value for i in partner.info)
+    seen = partner.dataframe[0].value
+    assert seen["rows"].tolist() == ["\"activity_type\" = 'Running'"] * 2
+
+
+def test_a_hostile_query_is_an_error_message_not_an_exception(page: AppTest) -> None:
+    at = _run(page, "admin", "SELECT * FROM read_csv('/etc/passwd'); DROP TABLE plays")
+    assert not at.exception
+    assert "one statement" in at.error[0].value
+    at = _run(at, "admin", "SELECT getenv('HOME')")
+    assert not at.exception and "getenv is not available" in at.error[0].value
+
+
+def test_a_hidden_column_is_explained(page: AppTest) -> None:
+    at = _run(page, "analyst", "SELECT device_id FROM plays")
+    assert not at.exception
+    assert "hidden from analyst" in at.error[0].value
+
+
+def test_the_page_reads_in_korean(no_network) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "ko"
+    at.switch_page("views/playground.py")
+    at.run()
+    assert not at.exception and at.title[0].value == "SQL 놀이터"
