@@ -2,4 +2,267 @@
 
 from __future__ import annotations
 
-TEXT: dict[str, dict[str, str]] = {}
+TEXT: dict[str, dict[str, str]] = {
+    "serving.nav.dashboard": {"en": "Dashboard", "ko": "대시보드"},
+    "serving.nav.engines": {"en": "Warehouse and engines", "ko": "웨어하우스와 엔진"},
+    "serving.dash.intro": {
+        "en": "The dashboard over processed_data: the two QuickSight test queries (plays per "
+        "artist, plays per device and track), plays over time and by activity. Switch between "
+        "SPICE (an in-memory import refreshed on a schedule) and direct query (the lake's "
+        "Parquet on every click), move the clock, and view it as different principals.",
+        "ko": "processed_data 위의 대시보드입니다. QuickSight 테스트 쿼리 두 개(아티스트별 재생 "
+        "수, 기기와 트랙별 재생 수)와 시간별, 활동별 재생 수를 보여 줍니다. SPICE(일정에 따라 "
+        "새로 고치는 인메모리 가져오기)와 직접 쿼리(클릭할 때마다 레이크의 Parquet 읽기)를 "
+        "바꿔 보고, 시계를 움직이고, 다른 보안 주체로 열어 보세요.",
+    },
+    "serving.dash.mode": {"en": "Data source", "ko": "데이터 소스"},
+    "serving.dash.mode.spice": {"en": "SPICE (in-memory import)", "ko": "SPICE(인메모리 가져오기)"},
+    "serving.dash.mode.direct": {"en": "Direct query (lake)", "ko": "직접 쿼리(레이크)"},
+    "serving.dash.interval": {
+        "en": "SPICE full refresh every (minutes)",
+        "ko": "SPICE 전체 새로 고침 간격(분)",
+    },
+    "serving.dash.clock": {
+        "en": "Clock: hours since the first play",
+        "ko": "시계: 첫 재생 이후 경과 시간(시간)",
+    },
+    "serving.dash.principal": {"en": "View as", "ko": "보기 주체"},
+    "serving.dash.dates": {"en": "Event dates", "ko": "이벤트 날짜"},
+    "serving.dash.artists": {"en": "Artists", "ko": "아티스트"},
+    "serving.dash.devices": {"en": "Devices", "ko": "기기"},
+    "serving.dash.latency": {"en": "interaction latency (ms)", "ko": "상호 작용 지연(ms)"},
+    "serving.dash.staleness": {"en": "data staleness (min)", "ko": "데이터 지연(분)"},
+    "serving.dash.behind": {"en": "plays not shown yet", "ko": "아직 안 보이는 재생 수"},
+    "serving.dash.shown": {"en": "plays shown", "ko": "보이는 재생 수"},
+    "serving.dash.compare": {
+        "en": "Measure both modes on the same 12 clicks",
+        "ko": "같은 클릭 12번으로 두 방식을 측정",
+    },
+    "serving.dash.hidden": {
+        "en": "Hidden for this principal by column-level security:",
+        "ko": "열 수준 보안으로 이 주체에게는 숨겨졌습니다:",
+    },
+    "serving.dash.security": {
+        "en": "Row-level security keeps only the rows a principal's rule allows (a label "
+        "manager sees its own artists); column-level security removes restricted columns, and "
+        "every visual or filter that needs one disappears for that principal. In QuickSight "
+        "both are set on the dataset, so SPICE and direct query show the same restrictions; "
+        "Lake Formation grants do the same job one layer lower, for Athena and Spectrum.",
+        "ko": "행 수준 보안은 주체의 규칙이 허용하는 행만 남깁니다(음반사 매니저는 자사 "
+        "아티스트만 봅니다). 열 수준 보안은 제한된 열을 없애며, 그 열이 필요한 시각화나 필터는 "
+        "해당 주체에게 보이지 않습니다. QuickSight에서는 둘 다 데이터셋에 설정하므로 SPICE와 "
+        "직접 쿼리가 같은 제한을 보입니다. Lake Formation 권한은 한 단계 아래에서 Athena와 "
+        "Spectrum에 같은 일을 합니다.",
+    },
+    "serving.dash.bad_filter": {
+        "en": "This filter uses a column the principal may not see, so it is ignored.",
+        "ko": "이 필터는 주체가 볼 수 없는 열을 쓰므로 적용하지 않습니다.",
+    },
+    "serving.visual.plays_per_artist": {"en": "Plays per artist", "ko": "아티스트별 재생 수"},
+    "serving.visual.plays_per_device_track": {
+        "en": "Plays per device and track (top 20)",
+        "ko": "기기와 트랙별 재생 수(상위 20)",
+    },
+    "serving.visual.plays_over_time": {"en": "Plays per hour", "ko": "시간별 재생 수"},
+    "serving.visual.plays_by_activity": {"en": "Plays by activity", "ko": "활동별 재생 수"},
+    "serving.engines.intro": {
+        "en": "Redshift's ideas measured on the music data, then a recommendation for the "
+        "workload you describe, with reasons and monthly billable units.",
+        "ko": "Redshift의 개념을 음악 데이터로 측정한 뒤, 설명한 워크로드에 맞는 추천을 이유와 "
+        "월간 과금 단위와 함께 보여 줍니다.",
+    },
+    "serving.tab.warehouse": {"en": "Warehouse", "ko": "웨어하우스"},
+    "serving.tab.chooser": {"en": "Choose an engine", "ko": "엔진 선택"},
+    "serving.tab.tables": {"en": "Comparison tables", "ko": "비교 표"},
+    "serving.wh.zone_intro": {
+        "en": "Blocks of device_ts a one-day filter must read, by sort key. Zone maps keep each "
+        "block's minimum and maximum, so only blocks whose range overlaps the day are read.",
+        "ko": "하루 필터가 읽어야 하는 device_ts 블록 수를 정렬 키별로 보여 줍니다. 존 맵은 "
+        "블록마다 최솟값과 최댓값을 보관하므로, 그 범위가 해당 날짜와 겹치는 블록만 읽습니다.",
+    },
+    "serving.wh.dist_intro": {
+        "en": "Joining plays (fact) to tracks (dimension) on track_id on a simulated cluster: "
+        "the bytes that must cross nodes under each pair of distribution styles.",
+        "ko": "시뮬레이션한 클러스터에서 plays(팩트)와 tracks(차원)를 track_id로 조인할 때, "
+        "분산 스타일 조합마다 노드 사이로 옮겨야 하는 바이트 수입니다.",
+    },
+    "serving.wh.nodes": {"en": "Compute nodes", "ko": "컴퓨팅 노드 수"},
+    "serving.wh.slices": {"en": "Slices per node", "ko": "노드당 슬라이스 수"},
+    "serving.wh.spectrum_intro": {
+        "en": "Spectrum reads the lake's Parquet in place: bytes billed for plays per artist "
+        "over the whole lake and over one day's partition.",
+        "ko": "Spectrum은 레이크의 Parquet을 그 자리에서 읽습니다. 레이크 전체와 하루 파티션에 "
+        "대해 아티스트별 재생 수를 구할 때 과금되는 바이트입니다.",
+    },
+    "serving.wh.busy": {"en": "Busy hours per day", "ko": "하루 중 사용 시간"},
+    "serving.wh.units_intro": {
+        "en": "Provisioned clusters bill node-hours around the clock; Serverless bills "
+        "RPU-hours only while queries run.",
+        "ko": "프로비저닝 클러스터는 하루 종일 노드 시간을 과금하고, Serverless는 쿼리가 "
+        "실행되는 동안에만 RPU 시간을 과금합니다.",
+    },
+    "serving.ch.intro": {
+        "en": "Describe the workload. Every service is rated with its reason; the estimate shows "
+        "dollars only where the facts table has a sourced price, billable units otherwise.",
+        "ko": "워크로드를 설명하세요. 모든 서비스를 이유와 함께 평가합니다. 추정치는 사실 표에 "
+        "출처가 있는 가격이 있을 때만 달러로, 그 밖에는 과금 단위로 보여 줍니다.",
+    },
+    "serving.ch.eps": {"en": "Events per second", "ko": "초당 이벤트 수"},
+    "serving.ch.bytes": {"en": "Record size (bytes)", "ko": "레코드 크기(바이트)"},
+    "serving.ch.retention": {"en": "Retention (days)", "ko": "보존 기간(일)"},
+    "serving.ch.pattern": {"en": "Query pattern", "ko": "쿼리 패턴"},
+    "serving.ch.latency": {"en": "Answers needed within (s)", "ko": "응답 필요 시간(초)"},
+    "serving.ch.queries": {"en": "Queries per day", "ko": "하루 쿼리 수"},
+    "serving.ch.estimate": {"en": "Monthly estimate", "ko": "월간 추정"},
+    "serving.ch.emr": {
+        "en": "EMR prices are your input on the EMR lesson's model:",
+        "ko": "EMR 가격은 EMR 레슨 모델에서 직접 입력합니다:",
+    },
+    "serving.pattern.dashboard": {
+        "en": "Dashboards (repeated aggregates)",
+        "ko": "대시보드(반복 집계)",
+    },
+    "serving.pattern.ad_hoc_sql": {"en": "Occasional ad hoc SQL", "ko": "가끔 하는 임시 SQL"},
+    "serving.pattern.complex_joins": {"en": "Frequent heavy joins", "ko": "잦은 대규모 조인"},
+    "serving.pattern.full_text_search": {
+        "en": "Full-text search and logs",
+        "ko": "전문 검색과 로그",
+    },
+    "serving.pattern.stream_analytics": {
+        "en": "Continuous windowed aggregates",
+        "ko": "연속 윈도우 집계",
+    },
+    "serving.pattern.batch_etl": {"en": "Batch transformation (ETL)", "ko": "배치 변환(ETL)"},
+    "serving.pattern.work_queue": {
+        "en": "Work queue (one worker each)",
+        "ko": "작업 큐(메시지당 작업자 하나)",
+    },
+    "serving.fit.recommended": {"en": "recommended", "ko": "추천"},
+    "serving.fit.possible": {"en": "possible", "ko": "가능"},
+    "serving.fit.not a fit": {"en": "not a fit", "ko": "부적합"},
+    "serving.col.service": {"en": "service", "ko": "서비스"},
+    "serving.col.fit": {"en": "fit", "ko": "적합도"},
+    "serving.col.reason": {"en": "reason", "ko": "이유"},
+    "serving.reason.record_too_big": {
+        "en": "Records of {record:,} bytes exceed its limit of {limit}.",
+        "ko": "{record:,}바이트 레코드는 한도 {limit}를 넘습니다.",
+    },
+    "serving.reason.retention_too_long": {
+        "en": "{days:g} days of retention is beyond its maximum of {limit}.",
+        "ko": "{days:g}일 보존은 최대 {limit}를 넘습니다.",
+    },
+    "serving.reason.stream_replay": {
+        "en": "Keeps events for replay and for several consumers; {shards} shards carry this rate.",
+        "ko": "이벤트를 재처리와 여러 소비자를 위해 보관합니다. 이 속도에는 샤드 {shards}개가 "
+        "필요합니다.",
+    },
+    "serving.reason.stream_possible": {
+        "en": "Can carry the events ({shards} shards), but nothing here needs replay or several "
+        "readers.",
+        "ko": "이벤트를 전달할 수 있지만(샤드 {shards}개), 여기에는 재처리나 여러 소비자가 "
+        "필요하지 않습니다.",
+    },
+    "serving.reason.no_ack": {
+        "en": "Consumers read by position: no per-message acknowledgement or visibility timeout.",
+        "ko": "소비자가 위치로 읽으므로 메시지별 확인이나 가시성 제한 시간이 없습니다.",
+    },
+    "serving.reason.firehose_lands": {
+        "en": "Lands events in S3, OpenSearch or Redshift with no consumer code; buffering up to "
+        "{interval} trades delay for fewer, larger files.",
+        "ko": "소비자 코드 없이 이벤트를 S3, OpenSearch, Redshift에 적재합니다. "
+        "최대 {interval}까지 버퍼링하면 지연이 늘지만 파일은 적고 커집니다.",
+    },
+    "serving.reason.firehose_no_replay": {
+        "en": "Delivers only: no replay and no second consumer for continuous computation.",
+        "ko": "전달만 하므로 재처리도, 연속 계산을 위한 두 번째 소비자도 없습니다.",
+    },
+    "serving.reason.firehose_no_queue": {
+        "en": "Delivers to storage: workers cannot take messages from it one by one.",
+        "ko": "저장소로 전달할 뿐이라 작업자가 메시지를 하나씩 가져갈 수 없습니다.",
+    },
+    "serving.reason.queue_work": {
+        "en": "Each message goes to one worker and is deleted when done; failures come back "
+        "after the visibility timeout.",
+        "ko": "메시지마다 작업자 하나가 처리하고 끝나면 삭제합니다. 실패한 메시지는 가시성 제한 "
+        "시간이 지나면 다시 나타납니다.",
+    },
+    "serving.reason.queue_not_analytics": {
+        "en": "A message is gone once processed: no replay, no fan-out to several consumers.",
+        "ko": "처리된 메시지는 사라지므로 재처리도, 여러 소비자로의 팬아웃도 없습니다.",
+    },
+    "serving.reason.kafka_retention": {
+        "en": "Kafka topics keep data as long as configured ({days:g} days here), beyond the "
+        "longest Kinesis retention.",
+        "ko": "Kafka 토픽은 설정한 만큼(여기서는 {days:g}일) 데이터를 보관하며, 이는 Kinesis의 "
+        "최장 보존 기간보다 깁니다.",
+    },
+    "serving.reason.kafka_possible": {
+        "en": "Kafka-compatible and tunable, at the cost of brokers to size and operate.",
+        "ko": "Kafka와 호환되고 세밀하게 조정할 수 있지만, 브로커 크기를 정하고 운영해야 합니다.",
+    },
+    "serving.reason.flink_windows": {
+        "en": "Continuous windowed aggregates with event time and watermarks, results in seconds.",
+        "ko": "이벤트 시간과 워터마크로 연속 윈도우 집계를 하며, 결과가 몇 초 안에 나옵니다.",
+    },
+    "serving.reason.flink_not_needed": {
+        "en": "No continuous computation is asked for.",
+        "ko": "연속 계산이 필요하지 않습니다.",
+    },
+    "serving.reason.glue_etl": {
+        "en": "Serverless Spark ETL billed per DPU-hour; {gb_day:,} GB a day to transform.",
+        "ko": "DPU 시간으로 과금되는 서버리스 Spark ETL입니다. 하루 {gb_day:,} GB를 변환합니다.",
+    },
+    "serving.reason.glue_convert": {
+        "en": "Useful to turn raw events into partitioned Parquet before querying.",
+        "ko": "조회 전에 원시 이벤트를 파티셔닝된 Parquet으로 바꾸는 데 유용합니다.",
+    },
+    "serving.reason.emr_scale": {
+        "en": "{gb_day:,} GB a day: a long-running, tunable cluster (Spot task nodes) pays off at "
+        "this scale.",
+        "ko": "하루 {gb_day:,} GB: 이 규모에서는 오래 실행하며 조정할 수 있는 클러스터(Spot 작업 "
+        "노드)가 이득입니다.",
+    },
+    "serving.reason.emr_possible": {
+        "en": "Full control of Spark and Hadoop, but a cluster to size and run.",
+        "ko": "Spark와 Hadoop을 완전히 제어할 수 있지만, 클러스터 크기를 정하고 운영해야 합니다.",
+    },
+    "serving.reason.athena_adhoc": {
+        "en": "Serverless SQL on the lake, paid per byte scanned: right for occasional queries.",
+        "ko": "스캔한 바이트만큼 비용을 내는 레이크 위의 서버리스 SQL로, "
+        "가끔 하는 쿼리에 맞습니다.",
+    },
+    "serving.reason.athena_slow_for_need": {
+        "en": "Each query starts from the files: seconds, not the quick answers asked for.",
+        "ko": "쿼리마다 파일부터 읽으므로 요구한 빠른 응답이 아니라 몇 초가 걸립니다.",
+    },
+    "serving.reason.athena_possible": {
+        "en": "Can answer in SQL on the lake, paid per byte scanned.",
+        "ko": "레이크 위에서 SQL로 답할 수 있으며, 스캔한 바이트만큼 비용을 냅니다.",
+    },
+    "serving.reason.redshift_joins": {
+        "en": "Frequent heavy joins run best on sorted, distributed, columnar warehouse tables.",
+        "ko": "잦은 대규모 조인은 정렬되고 분산된 열 기반 웨어하우스 테이블에서 가장 잘 돕니다.",
+    },
+    "serving.reason.redshift_dashboard": {
+        "en": "Many repeated dashboard queries: a warehouse (with SPICE on top) answers quickly.",
+        "ko": "반복되는 대시보드 쿼리가 많으면 웨어하우스(그 위에 SPICE)가 빠르게 답합니다.",
+    },
+    "serving.reason.redshift_possible": {
+        "en": "Works, but a warehouse is more than occasional queries need.",
+        "ko": "가능하지만, 가끔 하는 쿼리에는 웨어하우스가 과합니다.",
+    },
+    "serving.reason.search_text": {
+        "en": "Full-text search and log analytics need an inverted index; new documents are "
+        "searchable after about {refresh}.",
+        "ko": "전문 검색과 로그 분석에는 역색인이 필요합니다. "
+        "새 문서는 약 {refresh} 뒤에 검색됩니다.",
+    },
+    "serving.reason.not_search": {
+        "en": "No full-text search or log analytics is asked for.",
+        "ko": "전문 검색이나 로그 분석이 필요하지 않습니다.",
+    },
+    "serving.reason.not_sql": {
+        "en": "Not what this service is for.",
+        "ko": "이 서비스의 용도가 아닙니다.",
+    },
+}

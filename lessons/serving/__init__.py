@@ -1,0 +1,1 @@
+"""Serving: dashboards (SPICE, direct query, row/column security), warehouse, engine choice."""

@@ -1,0 +1,129 @@
+"""Who sees what on the dashboard: row-level and column-level security per principal.
+
+A :class:`Principal` says which columns a user may see (column-level security, CLS) and which
+rows (row-level security, RLS, as a SQL predicate over processed_data's columns). The dashboard
+applies both to whichever source it reads (SPICE or direct query), so a label manager and an
+analyst open the same dashboard and see different numbers.
+
+The lake lesson's Lake Formation module (lessons.lake.lakeformation) grants the same two things
+on the catalog table. Until it exists, :func:`default_principals` defines the lesson's principals
+here; :func:`from_grants` is the seam: any object with ``principal``, ``columns`` and
+``row_filter`` attributes (a Lake Formation data cells filter has exactly these parts) becomes a
+:class:`Principal`.
+
+Fidelity: Quick Sight's RLS uses a rules dataset (user or group → allowed values per column)
+and CLS marks columns restricted to named users or groups; visuals that use a restricted column
+are not shown to anyone else. Here a rule is one SQL predicate and one column set per
+principal; filters in the rules are trusted course code, never learner input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lessons.errors import LabError
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+
+
+class AccessError(LabError):
+    """A principal or grant the dashboard cannot use, or a column the principal may not see."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A user or group: the columns it may see (None = all) and the rows (None = all)."""
+
+    name: str
+    columns: frozenset[str] | None = None
+    row_filter: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise AccessError(f"Principal name {self.name!r} must be a short identifier.")
+        if self.columns is not None and not self.columns:
+            raise AccessError(f"Principal {self.name!r} may see no column at all.")
+
+    def may_see(self, column: str) -> bool:
+        return self.columns is None or column in self.columns
+
+    def hidden(self, columns: Iterable[str]) -> list[str]:
+        """The given columns this principal may not see, in order."""
+        return [c for c in columns if not self.may_see(c)]
+
+
+EVERYONE = Principal("analytics", description="internal analytics group: all rows and columns")
+
+
+def _quoted(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def label_manager(
+    name: str, artists: Sequence[str], hidden: Sequence[str] = ("device_id",)
+) -> Principal:
+    """A record-label manager: only its own artists' rows, never the hidden columns (CLS)."""
+    if not artists:
+        raise AccessError(f"Label manager {name!r} needs at least one artist.")
+    from lessons.serving.dashboard import FACT_COLUMNS
+
+    return Principal(
+        name,
+        columns=frozenset(FACT_COLUMNS) - set(hidden),
+        row_filter=f"artist_name IN ({_quoted(artists)})",
+        description=f"label manager: {len(artists)} artists, without {', '.join(hidden)}",
+    )
+
+
+def device_support(devices: Sequence[int]) -> Principal:
+    """Support staff for some devices: their rows only, all columns."""
+    if not devices or any(not isinstance(d, int) or d < 0 for d in devices):
+        raise AccessError("device_support needs non-negative integer device ids.")
+    listed = ", ".join(str(d) for d in devices)
+    return Principal(
+        "device_support",
+        row_filter=f"device_id IN ({listed})",
+        description=f"device support: devices {listed}",
+    )
+
+
+def default_principals(artists: Sequence[str]) -> dict[str, Principal]:
+    """The lesson's principals, by name, given the dataset's artists (sorted for stability)."""
+    names = sorted(set(artists))
+    if len(names) < 2:
+        raise AccessError("The lesson's principals need a dataset with at least two artists.")
+    half = len(names) // 2
+    people = (
+        EVERYONE,
+        label_manager("label_north", names[:half]),
+        label_manager("label_south", names[half:]),
+        device_support([0, 1, 2]),
+    )
+    return {p.name: p for p in people}
+
+
+def from_grants(grants: Iterable[object]) -> dict[str, Principal]:
+    """Principals from Lake Formation access (objects with principal, columns, row_filter).
+
+    lessons.lake.lakeformation.table_access returns exactly such a TableAccess per principal
+    over processed_data: its columns are the table's, so the dashboard's derived ``hour`` follows
+    ``device_ts`` and ``plays`` is always kept. Masked cells are not carried over, and a row
+    filter must use columns the dashboard's facts keep (dt, device_id, artist_name, ...).
+    """
+    found: dict[str, Principal] = {}
+    for grant in grants:
+        try:
+            name, columns, row_filter = grant.principal, grant.columns, grant.row_filter  # type: ignore[attr-defined]
+        except AttributeError as exc:
+            raise AccessError(
+                f"{grant!r} is not a grant with principal, columns, row_filter."
+            ) from exc
+        visible = None
+        if columns is not None:
+            derived = {"hour"} if "device_ts" in columns else set()
+            visible = frozenset(columns) | derived | {"plays"}
+        found[name] = Principal(name.rsplit("/", 1)[-1], visible, row_filter or None)
+    return found

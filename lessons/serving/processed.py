@@ -1,0 +1,71 @@
+"""processed_data in the lake: plays joined with tracks, Parquet, partitioned by ``dt``.
+
+The serving lessons need the Glue ETL's output before that lesson's code exists, so
+:func:`write_processed_data` writes the same table (the columns of the ``processed_data`` view of
+:func:`lessons.datafiles.connect_tables`, plus the ``dt`` partition) under
+:data:`lessons.lake.layout.PROCESSED`. Everything else reads it through :func:`processed_glob`,
+so swapping in the Glue job's output changes only the writer.
+
+Fidelity: the layout is the contract's (Hive-style ``dt=YYYY-MM-DD/`` folders of Parquet under
+the processed prefix); the ETL itself is a DuckDB join, not a Glue job, and there is no catalog
+registration here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from lessons.data import DatasetConfig, generate_plays, generate_tracks
+from lessons.datafiles import connect_tables
+from lessons.errors import DatasetError
+from lessons.lake import layout
+
+# Small enough to keep a day's partition in a few row groups, as the ETL would.
+ROW_GROUP_ROWS = 128 * 1024
+
+
+def processed_table(plays: pa.Table, tracks: pa.Table) -> pa.Table:
+    """The processed_data view materialised, with its ``dt`` (event date) partition column."""
+    con = connect_tables(plays, tracks)
+    try:
+        return con.sql(
+            "SELECT *, strftime(device_ts, '%Y-%m-%d') AS dt FROM processed_data ORDER BY device_ts"
+        ).to_arrow_table()
+    finally:
+        con.close()
+
+
+def write_processed_data(lake_root: Path | str, config: DatasetConfig | None = None) -> Path:
+    """Generate plays (seeded) and write processed_data Parquet by dt; return its folder.
+
+    The one function to replace with the Glue ETL's output once lessons.lake.glue exists.
+    """
+    config = config or DatasetConfig()
+    table = processed_table(generate_plays(config), generate_tracks(config))
+    folder = layout.Lake(Path(lake_root)).path(layout.PROCESSED)
+    folder.mkdir(parents=True, exist_ok=True)
+    ds.write_dataset(
+        table,
+        folder,
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([("dt", pa.string())]), flavor="hive"),
+        existing_data_behavior="delete_matching",
+        basename_template="part-{i}.parquet",
+        max_rows_per_group=ROW_GROUP_ROWS,
+        min_rows_per_group=min(ROW_GROUP_ROWS, max(1, table.num_rows)),
+    )
+    return folder
+
+
+def processed_glob(lake_root: Path | str) -> str:
+    """The glob DuckDB reads processed_data from; a clear error if nothing was written yet."""
+    folder = layout.Lake(Path(lake_root)).path(layout.PROCESSED)
+    if not any(folder.glob("dt=*/*.parquet")):
+        raise DatasetError(
+            f"No processed_data Parquet under {folder}. Write it first with "
+            "lessons.serving.processed.write_processed_data(lake_root)."
+        )
+    return (folder / "dt=*" / "*.parquet").as_posix()

@@ -1,0 +1,100 @@
+"""Warehouse and engines: zone maps, distribution styles, Spectrum, and choosing an engine."""
+
+import tempfile
+from datetime import datetime
+
+import numpy as np
+import pyarrow.compute as pc
+import streamlit as st
+
+from lessons.data import DatasetConfig, generate_plays, generate_tracks
+from lessons.serving import chooser, processed, warehouse
+from views.common import lang, tr
+
+ROWS, SEED = 1_000_000, 5
+
+
+@st.cache_resource(show_spinner=False)
+def tables(rows: int, seed: int):
+    return generate_plays(DatasetConfig(rows=rows, seed=seed)), generate_tracks()
+
+
+@st.cache_data(show_spinner=False)
+def zone_table(rows: int, seed: int):
+    plays, _ = tables(rows, seed)
+    day = datetime(2026, 11, 4)
+    return warehouse.blocks_skipped(
+        plays, "device_ts", day, day.replace(hour=23, minute=59, second=59),
+        [None, "uuid", "device_id", "device_ts"],
+    )  # fmt: skip
+
+
+@st.cache_data(show_spinner=False)
+def distribution(rows: int, seed: int, nodes: int, slices: int):
+    plays, tracks = tables(rows, seed)
+    return warehouse.distribution_table(
+        plays["track_id"].to_numpy(), np.asarray(pc.cast(tracks["track_id"], "int64")),
+        plays.nbytes / plays.num_rows, tracks.nbytes / tracks.num_rows,
+        warehouse.Cluster(nodes, slices), other_fact_key=plays["device_id"].to_numpy(),
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False)
+def lake_folder(rows: int, seed: int) -> str:
+    root = tempfile.mkdtemp(prefix="pipeline-lab-engines-")
+    return str(processed.write_processed_data(root, DatasetConfig(rows=rows, seed=seed)))
+
+
+def warehouse_tab() -> None:
+    st.write(tr("serving.wh.zone_intro"))
+    st.dataframe(zone_table(ROWS, SEED), hide_index=True)
+    st.write(tr("serving.wh.dist_intro"))
+    left, right = st.columns(2)
+    nodes = left.slider(tr("serving.wh.nodes"), 2, 16, 4)
+    slices = right.select_slider(tr("serving.wh.slices"), [1, 2, 4, 16], 2)
+    st.dataframe(distribution(ROWS, SEED, nodes, slices), hide_index=True)
+    st.write(tr("serving.wh.spectrum_intro"))
+    folder = lake_folder(200_000, SEED)
+    scans = {
+        days[0] if days else "all days": warehouse.spectrum_scan(folder, ["artist_name"], days)
+        for days in (None, ["2026-11-04"])
+    }
+    st.dataframe(
+        [{"partitions": k, "files": s.files, "bytes scanned": s.bytes_scanned,
+          "bytes billed": s.bytes_billed, "USD": round(s.usd, 6)} for k, s in scans.items()],
+        hide_index=True,
+    )  # fmt: skip
+    st.write(tr("serving.wh.units_intro"))
+    busy = st.slider(tr("serving.wh.busy"), 0.0, 24.0, 2.0, 0.5)
+    st.dataframe(warehouse.compute_units(busy, nodes), hide_index=True)
+
+
+def chooser_tab() -> None:
+    st.write(tr("serving.ch.intro"))
+    cols = st.columns(3)
+    eps = cols[0].number_input(tr("serving.ch.eps"), 0.1, 10_000_000.0, 1_000.0)
+    size = cols[1].number_input(tr("serving.ch.bytes"), 1, 20_000_000, 500)
+    keep = cols[2].number_input(tr("serving.ch.retention"), 0.1, 3_650.0, 7.0)
+    cols = st.columns(3)
+    pattern = cols[0].selectbox(tr("serving.ch.pattern"), chooser.PATTERNS,
+                                format_func=lambda p: tr(f"serving.pattern.{p}"))  # fmt: skip
+    latency = cols[1].number_input(tr("serving.ch.latency"), 0.01, 86_400.0, 60.0)
+    queries = cols[2].number_input(tr("serving.ch.queries"), 0, 1_000_000, 100)
+    work = chooser.Workload(eps, int(size), keep, pattern, latency, int(queries))
+    st.dataframe(chooser.assessment_table(work, lang()), hide_index=True)
+    st.subheader(tr("serving.ch.estimate"))
+    st.dataframe(chooser.monthly_estimate(work), hide_index=True)
+    st.caption(f"{tr('serving.ch.emr')} {chooser.emr_hook()}")
+
+
+def tables_tab() -> None:
+    st.dataframe(chooser.stream_comparison(), hide_index=True)
+    st.dataframe(chooser.engine_comparison(), hide_index=True)
+
+
+st.title(tr("serving.nav.engines"))
+st.write(tr("serving.engines.intro"))
+tabs = st.tabs([tr(f"serving.tab.{name}") for name in ("warehouse", "chooser", "tables")])
+for tab, body in zip(tabs, (warehouse_tab, chooser_tab, tables_tab), strict=True):
+    with tab:
+        body()
