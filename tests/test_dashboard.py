@@ -141,6 +141,26 @@ def test_lake_formation_style_grants_become_principals() -> None:
         access.from_grants([object()])
 
 
+def test_the_lake_lessons_principals_see_what_lake_formation_grants(lake, raw) -> None:
+    from lessons.lake import demo
+
+    people = access.lake_formation_principals()
+    assert set(people) == set(demo.PRINCIPALS)
+    source = spice_at(lake, END).source()
+    admin = dashboard.render(source, principal=people["admin"])
+    analyst = dashboard.render(source, principal=people["analyst"])
+    partner = dashboard.render(source, principal=people["partner"])
+    assert (
+        admin.total_plays == analyst.total_plays == raw.sql("SELECT count(*) FROM p").fetchone()[0]
+    )
+    assert not admin.hidden and "plays_per_device_track" in analyst.hidden
+    running = raw.sql(
+        "SELECT count(*) FROM p WHERE activity_type = ?", params=[demo.PARTNER_ACTIVITY]
+    ).fetchone()[0]
+    assert 0 < partner.total_plays == running < admin.total_plays
+    assert set(partner.visuals["plays_by_activity"]["activity_type"]) == {demo.PARTNER_ACTIVITY}
+
+
 @pytest.mark.parametrize(
     "make, problem",
     [

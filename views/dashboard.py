@@ -49,7 +49,7 @@ st.title(tr("serving.nav.dashboard"))
 st.write(tr("serving.dash.intro"))
 glob = lake_glob(ROWS, SEED)
 artists, devices, days = choices(glob)
-people = access.default_principals(artists)
+people = {**access.lake_formation_principals(), **access.default_principals(artists)}
 
 top = st.columns(4)
 mode = top[0].radio(tr("serving.dash.mode"), ["spice", "direct"],

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,13 +186,18 @@ def build_demo_lake(
 def demo_policy(demo: DemoLake) -> Policy:
     """Three principals: an admin who reads everything, an analyst who may not see device_id,
     and a partner who sees only the partner activity's plays (a data filter)."""
+    return policy_for({name: demo.table(name) for name in (PLAYS, PROCESSED_DATA)})
+
+
+def policy_for(tables: Mapping[str, TableInfo]) -> Policy:
+    """The demo principals' grants on the given tables (by name), e.g. the Glue job's
+    processed_data for the dashboard lesson."""
     policy = Policy()
     policy = grant_permissions(policy, Grant(ADMIN, DATABASE, permissions=("DESCRIBE",)))
     policy = grant_permissions(
         policy, Grant(ADMIN, DATABASE, ALL_TABLES, permissions=("SELECT", "DESCRIBE"))
     )
-    for name in (PLAYS, PROCESSED_DATA):
-        table = demo.table(name)
+    for name, table in tables.items():
         policy = grant_permissions(
             policy, Grant(ANALYST, DATABASE, name, excluded_columns=("device_id",)), table
         )

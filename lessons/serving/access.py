@@ -105,6 +105,24 @@ def default_principals(artists: Sequence[str]) -> dict[str, Principal]:
     return {p.name: p for p in people}
 
 
+def lake_formation_principals() -> dict[str, Principal]:
+    """The lake lesson's principals (admin, analyst, partner of lessons.lake.demo) as dashboard
+    viewers: their Lake Formation grants on the Glue job's processed_data, turned into RLS/CLS."""
+    from lessons.lake import demo, glue, lakeformation
+
+    table = glue.processed_table()
+    policy = demo.policy_for({table.name: table})
+    grants = [lakeformation.table_access(policy, arn, table) for arn in demo.PRINCIPALS.values()]
+    found = from_grants(grants)
+    described = {}
+    for name, person in found.items():
+        hidden = person.hidden(table.column_names)
+        rows = person.row_filter or "all rows"
+        note = f"Lake Formation: {rows}" + (f", without {', '.join(hidden)}" if hidden else "")
+        described[name] = Principal(person.name, person.columns, person.row_filter, note)
+    return described
+
+
 def from_grants(grants: Iterable[object]) -> dict[str, Principal]:
     """Principals from Lake Formation access (objects with principal, columns, row_filter).
 
@@ -125,5 +143,6 @@ def from_grants(grants: Iterable[object]) -> dict[str, Principal]:
         if columns is not None:
             derived = {"hour"} if "device_ts" in columns else set()
             visible = frozenset(columns) | derived | {"plays"}
-        found[name] = Principal(name.rsplit("/", 1)[-1], visible, row_filter or None)
+        short = name.rsplit("/", 1)[-1]  # an IAM role ARN names the role last
+        found[short] = Principal(short, visible, row_filter or None)
     return found
