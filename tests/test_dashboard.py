@@ -182,3 +182,24 @@ def test_missing_lake_and_unrefreshed_spice_are_clear_errors(tmp_path: Path, lak
         spice.SpiceDataset(lake, spice.RefreshSchedule(3600)).source()
     with pytest.raises(dashboard.FilterError, match="grain"):
         dashboard.plays_over_time(spice.DirectQuery(lake).source(END), grain="week")
+
+
+def test_the_serving_writer_gives_the_glue_jobs_rows(tmp_path: Path) -> None:
+    from lessons import localaws
+    from lessons.data import generate_plays, generate_tracks
+    from lessons.lake import glue
+    from lessons.lake.layout import Lake
+
+    config = DatasetConfig(rows=4_000, seed=3, duplicate_fraction=0.02, late_fraction=0.05)
+    plays, tracks = generate_plays(config), generate_tracks(config)
+    lake = Lake(tmp_path / "glue-lake")
+    run = glue.build_processed_data(localaws.client("glue"), lake, plays, tracks)
+    assert run.duplicates_dropped > 0
+    written = tmp_path / "serving-lake"
+    processed.write_processed_data(written, config)
+    key = "uuid, track_name, artist_name, dt"
+    query = f"SELECT {key} FROM read_parquet('{{}}', hive_partitioning = true) ORDER BY {key}"
+    con = duckdb.connect()
+    from_glue = con.sql(query.format(lake.path(glue.processed_table().location) / "dt=*/*.parquet"))
+    from_writer = con.sql(query.format(processed.processed_glob(written)))
+    assert from_glue.fetchall() == from_writer.fetchall()
