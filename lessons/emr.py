@@ -13,7 +13,8 @@ function other pages call to compare engines.
 Prices: EC2 and EMR prices depend on instance type, Region and (for Spot) the moment, and no
 sourced copy of them is in the facts table. So the EC2 On-Demand, EC2 Spot and EMR per-instance
 prices are inputs the learner types from the AWS pricing pages, with no defaults; Glue and Athena
-prices come from lessons/facts.yaml.
+prices come from lessons/facts.yaml (Glue through the Glue lesson's `job_cost`, so a short run
+bills the minimum duration).
 
 Fidelity: the EMR bill is modelled as instance-hours times (EC2 price + EMR price), per second,
 while nodes run; the EMR price is the same for On-Demand and Spot. The job's work is a number of
@@ -35,6 +36,7 @@ import pandas as pd
 
 from lessons import facts
 from lessons.errors import LabError
+from lessons.lake.glue.job import job_cost
 
 BYTES_PER_GB = 10**9
 BYTES_PER_TB = 10**12
@@ -200,11 +202,14 @@ def simulate_emr(
 
 
 def glue_run(job: SparkJob, dpus: int) -> tuple[float, float]:
-    """(minutes, USD) for the same work on a Glue job with `dpus` DPUs."""
+    """(minutes, USD) for the same work on a Glue job with `dpus` DPUs.
+
+    Priced by the Glue lesson's `job_cost`, so the minimum billing duration applies here too.
+    """
     if dpus < 1:
         raise EmrError("A Glue job needs at least 1 DPU.")
     hours = job.vcpu_hours / (dpus * facts.number("glue.dpu_vcpu"))
-    return hours * 60, dpus * hours * facts.number("glue.dpu_hour_price_usd")
+    return hours * 60, job_cost(hours * 3600, dpus).usd
 
 
 def athena_cost(job: SparkJob) -> float:

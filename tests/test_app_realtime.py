@@ -69,4 +69,9 @@ def test_recovery_tab_shows_identical_counts_and_a_double_count() -> None:
 def test_korean_page_has_no_english_labels_left() -> None:
     at = realtime_page("ko")
     assert not at.exception and not at.error
-    assert "지연으로 버려짐" in metrics(at)
+    english = realtime_page("en")
+    labels = [m.label for m in at.metric] + [s.label for s in at.slider]
+    assert len(labels) == len(english.metric) + len(english.slider) > 0
+    english_labels = {m.label for m in english.metric} | {s.label for s in english.slider}
+    assert not set(labels) & english_labels
+    assert "늦어서 버려짐" in metrics(at)

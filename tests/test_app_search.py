@@ -44,6 +44,8 @@ def test_an_empty_query_is_a_message_and_the_page_stays() -> None:
     query_box(at).input("  ").run()
     assert not at.exception
     assert "Nothing to search for" in at.error[0].value
+    query_box(at).input("a").run()  # the n-gram analyzer (the default) cuts nothing from it
+    assert not at.exception and "no terms from 'a'" in at.error[0].value
     assert any(s.label == "Refresh interval (s)" for s in at.select_slider)
 
 

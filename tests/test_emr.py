@@ -57,6 +57,8 @@ def test_glue_and_athena_use_the_sourced_prices() -> None:
         scanned_tb * facts.number("athena.price_per_tb_usd")
     )
     tiny = emr.SparkJob(0.001, 10)
+    minimum_h = facts.as_seconds("glue.job_min_billing_minutes") / 3600
+    assert emr.glue_run(tiny, 2)[1] == pytest.approx(2 * minimum_h * price), "Glue minimum"
     minimum = (
         facts.as_bytes("athena.min_scan_mb") / 10**12 * facts.number("athena.price_per_tb_usd")
     )

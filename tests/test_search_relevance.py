@@ -106,3 +106,11 @@ def test_unknown_field_and_operator_are_refused(docs) -> None:
 def test_ngram_sizes_respect_opensearchs_max_ngram_diff() -> None:
     with pytest.raises(analyzers.QueryError, match="max_ngram_diff"):
         analyzers.Analyzer("wide", min_gram=1, max_gram=5)
+
+
+def test_a_word_shorter_than_min_gram_is_a_clear_error_not_an_empty_answer(docs, engine) -> None:
+    hand = inverted.build_index(docs, "ngram")
+    for run in (lambda: hand.match("a"), lambda: engine.match("a", analyzer="ngram")):
+        with pytest.raises(analyzers.QueryError, match=r"no terms from 'a'.*at least 2"):
+            run()
+    assert hand.match("ne") and engine.match("ne", analyzer="ngram"), "two letters are enough"

@@ -12,9 +12,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Type a query. It is analyzed into terms, each term is looked up in the inverted "
         "index built by hand on the 100 tracks, and the hits are scored with BM25. tantivy, a "
         "real Lucene-like engine, runs the same match query on the same documents.",
-        "ko": "검색어를 입력하세요. 검색어는 용어(term)로 분석되고, 각 용어를 100개 트랙으로 "
-        "직접 만든 역색인에서 찾은 뒤, 결과를 BM25로 점수를 매깁니다. 실제 Lucene 계열 엔진인 "
-        "tantivy도 같은 문서에 같은 match 쿼리를 실행합니다.",
+        "ko": "검색어를 입력하세요. 검색어는 분석기를 거쳐 용어(term)로 나뉘고, 각 용어를 트랙 "
+        "100개로 직접 만든 역색인에서 찾은 뒤, 찾은 문서에 BM25 점수를 매깁니다. 실제 Lucene "
+        "계열 엔진인 tantivy도 같은 문서에 같은 match 쿼리를 실행합니다.",
     },
     "search.query": {"en": "Query", "ko": "검색어"},
     "search.analyzer": {"en": "Analyzer", "ko": "분석기"},
@@ -53,7 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
     "search.metric.deleted": {"en": "tombstoned copies", "ko": "삭제 표시된 사본 비율"},
     "search.metric.copies": {
         "en": "copies written per live doc",
-        "ko": "살아 있는 문서당 기록된 사본",
+        "ko": "살아 있는 문서 하나당 기록된 사본 수",
     },
     "search.metric.delay": {
         "en": "mean wait until searchable",
@@ -67,8 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The same questions at growing sizes, asked of a sorted index, a hash index, an "
         "inverted index and a full scan in DuckDB. Each index answers only some questions; the "
         "table says why it refuses the others.",
-        "ko": "같은 질문을 데이터 크기를 늘려 가며 정렬 인덱스, 해시 인덱스, 역색인, DuckDB 전체 "
-        "스캔에 던집니다. 각 인덱스는 일부 질문에만 답할 수 있으며, 표는 나머지를 거절하는 "
+        "ko": "데이터 크기를 늘려 가며 같은 질문을 정렬 인덱스, 해시 인덱스, 역색인, DuckDB 전체 "
+        "스캔에 보냅니다. 각 인덱스는 일부 질문에만 답할 수 있으며, 표는 나머지 질문을 거절하는 "
         "이유를 보여 줍니다.",
     },
     "search.chart.scaling": {

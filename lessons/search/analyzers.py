@@ -30,6 +30,7 @@ __all__ = [
     "analyze",
     "check_query_text",
     "ngrams",
+    "require_terms",
     "standard_tokens",
 ]
 
@@ -125,3 +126,13 @@ def check_query_text(text: object) -> str:
             "it produced no terms. Type at least one word."
         )
     return text
+
+
+def require_terms(text: str, terms: list[str], min_gram: int | None) -> list[str]:
+    """`terms`, or a QueryError when an n-gram analyzer cut nothing from words that short."""
+    if not terms:
+        raise QueryError(
+            f"The n-gram analyzer made no terms from {text!r}: it cuts pieces of at least "
+            f"{min_gram} characters, so shorter words match nothing. Type a longer word."
+        )
+    return terms

@@ -119,5 +119,5 @@ def tantivy_segments(docs: pd.DataFrame, batch: int = 10) -> pd.DataFrame:
     engine.commit()
     engine.wait_merges()
     engine.refresh()
-    record("1 more batch, merges finished + refresh")
+    record("2 more batches in one commit, merges finished + refresh")
     return pd.DataFrame(rows)

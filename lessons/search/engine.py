@@ -24,7 +24,7 @@ import pandas as pd
 import tantivy
 
 from lessons import facts
-from lessons.search.analyzers import QueryError, check_query_text
+from lessons.search.analyzers import QueryError, check_query_text, require_terms
 from lessons.search.inverted import FIELDS, ID_FIELD, documents
 
 __all__ = ["EngineHit", "TantivyIndex", "lucene_score"]
@@ -74,6 +74,7 @@ class TantivyIndex:
         # Manual: a new segment becomes searchable only when refresh() reloads the reader.
         self.index.config_reader(reload_policy="Manual")
         self._standard = _standard_analyzer()
+        self.min_gram = min_gram
         self._ngram = _ngram_analyzer(min_gram, max_gram)
         self._writer = self.index.writer(heap_size=_HEAP_BYTES, num_threads=1)
         self.ngram_fields = ngram_fields  # n-grams are cut in Python: off for big benchmarks
@@ -176,6 +177,7 @@ class TantivyIndex:
         if operator not in ("or", "and"):
             raise QueryError(f"operator must be 'or' or 'and', not {operator!r}.")
         terms = self.analyze(check_query_text(text), analyzer)
+        require_terms(text, terms, self.min_gram)
         suffix = "_ngram" if analyzer == "ngram" else ""
 
         def per_term(term: str) -> tantivy.Query:

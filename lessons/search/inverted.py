@@ -33,7 +33,14 @@ import pandas as pd
 import pyarrow as pa
 
 from lessons import facts
-from lessons.search.analyzers import ANALYZERS, Analyzer, QueryError, analyze, check_query_text
+from lessons.search.analyzers import (
+    ANALYZERS,
+    Analyzer,
+    QueryError,
+    analyze,
+    check_query_text,
+    require_terms,
+)
 
 __all__ = [
     "FIELDS",
@@ -121,6 +128,7 @@ class InvertedIndex:
         operator "or" (the default) needs any query term; "and" needs every term, in any field.
         """
         terms = analyze(check_query_text(text), self.analyzer)
+        require_terms(text, terms, self.analyzer.min_gram)
         hits = self._score(terms, fields, None)
         if operator == "and":
             hits = [h for h in hits if {t for _, t in h.matched} >= set(terms)]

@@ -223,6 +223,15 @@ def _sql_struct(columns: dict[str, str]) -> str:
 def transform(lake: Lake, play_uris: list[str], track_uris: list[str]) -> tuple[pa.Table, dict]:
     """Read, deduplicate by uuid (first arrival wins) and join; the rows and their counts."""
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "threads": 1})
+    try:
+        return _transform(con, lake, play_uris, track_uris)
+    finally:
+        con.close()  # also when a broken object stops the run
+
+
+def _transform(
+    con: duckdb.DuckDBPyConnection, lake: Lake, play_uris: list[str], track_uris: list[str]
+) -> tuple[pa.Table, dict]:
     paths = [lake.path(u).as_posix() for u in play_uris]
     try:
         con.execute(
@@ -255,7 +264,6 @@ def transform(lake: Lake, play_uris: list[str], track_uris: list[str]) -> tuple[
         "rows_in": con.execute("SELECT count(*) FROM raw").fetchone()[0],
         "deduped": con.execute("SELECT count(*) FROM deduped").fetchone()[0],
     }
-    con.close()
     return out, counts
 
 
