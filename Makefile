@@ -33,6 +33,11 @@ $(SAMPLE)/manifest.json: | $(VENV)/.runtime
 bench: $(VENV)/.runtime  ## measure and print ratios (not tests)
 	$(PY) bench/generate.py
 	$(PY) bench/streams.py
+	$(PY) bench/athena.py
+	$(PY) bench/lake_formats.py
+	$(PY) bench/dashboard.py
+	$(PY) bench/search.py
+	$(PY) bench/flink.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'

@@ -229,3 +229,44 @@ def buffering_trade_off(table: pd.DataFrame, title: str) -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
     )  # fmt: skip
     return fig
+
+
+_BASELINE_COLOUR, _VARIANT_COLOUR = "#868e96", TOPIC_COLOURS["lake"]
+
+
+def athena_variant_bars(
+    summary: pd.DataFrame, value: str, title: str, axis: str, log: bool = False
+) -> go.Figure:
+    """One bar per storage variant for one measure; the CSV baseline in grey.
+
+    summary: columns variant, label and `value` (lessons.lake.tuning summary or runs rows).
+    """
+    colours = [_BASELINE_COLOUR if v == "csv" else _VARIANT_COLOUR for v in summary["variant"]]
+    fig = go.Figure(
+        go.Bar(x=summary["label"], y=summary[value], marker_color=colours,
+               hovertemplate="%{x}<br>%{y:,.4g}<extra></extra>")
+    )  # fmt: skip
+    fig.update_layout(
+        title=title, height=360, yaxis={"title": axis, "type": "log" if log else "linear"},
+        xaxis={"tickangle": -20}, margin={"b": 90},
+    )  # fmt: skip
+    return fig
+
+
+def athena_scanned_and_cost(summary: pd.DataFrame, title: str) -> go.Figure:
+    """Data scanned (log scale) and cost per variant, side by side; the CSV baseline in grey.
+
+    summary: columns variant, label, data scanned (bytes), cost (USD).
+    """
+    from plotly.subplots import make_subplots
+
+    colours = [_BASELINE_COLOUR if v == "csv" else _VARIANT_COLOUR for v in summary["variant"]]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("data scanned (MB)", "cost (USD)"))
+    fig.add_trace(go.Bar(x=summary["label"], y=summary["data scanned (bytes)"] / 1e6,
+                         marker_color=colours, showlegend=False), row=1, col=1)  # fmt: skip
+    fig.add_trace(go.Bar(x=summary["label"], y=summary["cost (USD)"], marker_color=colours,
+                         showlegend=False), row=1, col=2)  # fmt: skip
+    fig.update_yaxes(type="log", row=1, col=1)
+    fig.update_xaxes(tickangle=-30)
+    fig.update_layout(title=title, height=420, margin={"b": 110})
+    return fig

@@ -1,0 +1,70 @@
+"""Athena tuning lab: pick how the plays are stored, run the query set, compare with CSV."""
+
+import shutil
+
+import pandas as pd
+import streamlit as st
+
+from lessons import charts, localaws
+from lessons.lake import tuning
+from lessons.lake.layout import Lake
+from lessons.paths import data_dir
+from views.common import tr
+
+SEED = 42
+CODECS = {"parquet": ["snappy", "zstd", "gzip", "none"], "csv": ["none", "gzip"]}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def measured(rows: int, fmt: str, compression: str, partitioned: bool, small: bool) -> pd.DataFrame:
+    """Write both variants into a lake folder of their own and run the query set on each."""
+    key = f"r{rows}_{fmt}_{compression}_{int(partitioned)}_{int(small)}"
+    folder = data_dir() / "athena-lab" / key
+    shutil.rmtree(folder, ignore_errors=True)  # this page's own scratch lake, rebuilt each time
+    variant = tuning.lab_variant(fmt, compression, partitioned, small, rows)
+    return tuning.compare_with_baseline(
+        localaws.client("glue"), Lake(folder), rows, SEED, variant, f"athena_lab_{key}"
+    )
+
+
+def per_query(runs: pd.DataFrame, value: str, scale: float) -> pd.DataFrame:
+    names = {"csv": tr("lake.athena.baseline"), "tuned": tr("lake.athena.tuned")}
+    table = runs.pivot(index="query", columns="variant", values=value) * scale
+    return table.rename(columns=names)[[names["csv"], names["tuned"]]]
+
+
+st.title(tr("lake.athena.nav"))
+st.write(tr("lake.athena.intro"))
+left, middle, right = st.columns(3)
+rows = left.select_slider(tr("lake.athena.rows"), [50_000, 100_000, 200_000], value=100_000)
+fmt = left.radio(tr("lake.athena.format"), ["parquet", "csv"], horizontal=True, key="athena_format")
+compression = middle.selectbox(
+    tr("lake.athena.compression"), CODECS[fmt], key=f"athena_codec_{fmt}"
+)
+partitioned = middle.toggle(tr("lake.athena.partitioned"), value=False, key="athena_by_dt")
+objects = right.radio(
+    tr("lake.athena.objects"),
+    ["compact", "small"],
+    format_func=lambda o: tr(f"lake.athena.objects.{o}"),
+)
+
+with st.spinner():
+    runs = measured(int(rows), fmt, compression, partitioned, objects == "small")
+summary = tuning.summarise(runs).set_index("variant").loc["tuned"]
+cols = st.columns(4)
+cols[0].metric(tr("lake.athena.size_saving"), f"{summary['size saving']:.1%}")
+cols[1].metric(tr("lake.athena.scanned_saving"), f"{summary['scanned saving']:.1%}")
+cols[2].metric(tr("lake.athena.speedup"), f"{summary['speedup']:.1f}x")
+cols[3].metric(tr("lake.athena.cost_saving"), f"{summary['cost saving']:.1%}")
+
+charts_row = st.columns(3)
+charts_row[0].caption(tr("lake.athena.chart.scanned"))
+charts_row[0].bar_chart(per_query(runs, "data scanned (bytes)", 1e-6), stack=False)
+charts_row[1].caption(tr("lake.athena.chart.time"))
+charts_row[1].bar_chart(per_query(runs, "run time (s)", 1000), stack=False)
+charts_row[2].caption(tr("lake.athena.chart.cost"))
+charts_row[2].bar_chart(per_query(runs, "cost (USD)", 1), stack=False)
+st.info(tr("lake.athena.note"))
+st.subheader(tr("lake.athena.table"))
+st.dataframe(tuning.display_table(runs), hide_index=True)
+st.plotly_chart(charts.athena_scanned_and_cost(tuning.summarise(runs), tr("lake.athena.nav")))
