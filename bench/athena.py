@@ -65,6 +65,23 @@ def print_targets(experiment: tuning.Experiment) -> None:
         )
 
 
+# A version-4 UUID carries 122 random bits (RFC 9562); the generator draws them at random, so no
+# lossless encoding can store a play's uuid in fewer bytes than this.
+UUID_RANDOM_BITS = 122
+
+
+def print_size_floor(experiment: tuning.Experiment) -> None:
+    """Why the size target is out of reach on this data: the uuid column's entropy alone."""
+    csv = next(s for s in experiment.stored if s.variant.format == "csv" and
+               s.variant.compression == "none" and not s.variant.partitioned)  # fmt: skip
+    floor = experiment.rows * UUID_RANDOM_BITS / 8
+    print(
+        f"\nSize floor: the uuid column's {UUID_RANDOM_BITS} random bits per play are "
+        f"{floor / 1e6:,.1f} MB = {floor / csv.size_bytes:.1%} of the CSV, so even a perfect "
+        f"encoding that keeps uuid saves at most {1 - floor / csv.size_bytes:.1%}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="?", type=int, default=10_000_000)
@@ -98,6 +115,7 @@ def main() -> None:
     print(tuning.display_table(experiment.summary()).to_string(index=False))
     print("\nSame answers on every variant:", tuning.same_answers(experiment.runs))
     print_targets(experiment)
+    print_size_floor(experiment)
 
 
 if __name__ == "__main__":
