@@ -36,10 +36,10 @@ import pandas as pd
 
 from lessons import facts
 from lessons.errors import LabError
+from lessons.lake.athena import query_cost_usd
 from lessons.lake.glue.job import job_cost
 
 BYTES_PER_GB = 10**9
-BYTES_PER_TB = 10**12
 MAX_SIMULATED_MINUTES = 7 * 24 * 60
 
 
@@ -214,9 +214,7 @@ def glue_run(job: SparkJob, dpus: int) -> tuple[float, float]:
 
 def athena_cost(job: SparkJob) -> float:
     """USD for an Athena query reading the job's scanned bytes (with the minimum billed)."""
-    scanned = job.input_gb * job.scanned_fraction * BYTES_PER_GB
-    billed = max(scanned, facts.as_bytes("athena.min_scan_mb"))
-    return billed / BYTES_PER_TB * facts.number("athena.price_per_tb_usd")
+    return query_cost_usd(round(job.input_gb * job.scanned_fraction * BYTES_PER_GB))
 
 
 def compare_engines(
