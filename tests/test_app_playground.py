@@ -61,3 +61,16 @@ def test_the_page_reads_in_korean(no_network) -> None:
     at.switch_page("views/playground.py")
     at.run()
     assert not at.exception and at.title[0].value == "SQL 놀이터"
+
+
+def test_a_join_with_repeated_column_names_is_shown(page: AppTest) -> None:
+    at = _run(page, "analyst", "SELECT * FROM plays p JOIN processed_data d ON p.uuid = d.uuid")
+    assert not at.exception and not at.error
+    assert {"uuid", "uuid_2"} <= set(at.dataframe[-1].value.columns)
+
+
+def test_sql_the_checker_cannot_handle_is_a_message(page: AppTest) -> None:
+    at = _run(page, "admin", "SELECT " + "(" * 3000 + "1" + ")" * 3000)
+    assert not at.exception and "nested too deeply" in at.error[0].value
+    at = _run(at, "admin", "SELECT '-infinity'::DATE AS d")
+    assert not at.exception and "cast that column to VARCHAR" in at.error[0].value

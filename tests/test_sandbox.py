@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lessons import localaws
-from lessons.lake import catalog, demo
+from lessons.lake import catalog, demo, sandbox
 from lessons.lake.catalog import Partition
 from lessons.lake.lakeformation import (
     AccessDenied,
@@ -26,6 +27,7 @@ from lessons.lake.lakeformation import (
 )
 from lessons.lake.sandbox import (
     Limits,
+    QueryFailed,
     QueryRefused,
     QueryStopped,
     load_snapshot,
@@ -215,7 +217,9 @@ def test_a_runaway_cross_join_is_stopped_with_a_clear_message(built) -> None:
 
 def test_an_oversized_sort_is_stopped_by_the_memory_limit(built) -> None:
     _, snapshot, policy, _ = built
-    sql = "SELECT a.uuid || b.uuid AS s FROM plays a, plays b ORDER BY s DESC"
+    # ORDER BY ... with the row cap is a top-N and stays small; a window over every row is not.
+    sql = ("SELECT s, row_number() OVER (ORDER BY s DESC) AS n "
+           "FROM (SELECT a.uuid || b.uuid AS s FROM plays a, plays b)")  # fmt: skip
     with pytest.raises(QueryStopped, match=r"(memory|stopped after)"):
         run_untrusted(sql, demo.ADMIN, policy, snapshot, Limits(timeout_s=20, memory_limit_mb=64))
 
@@ -348,6 +352,152 @@ def _where(frame: pd.DataFrame, where: str) -> pd.Series:
         "track_id IN (1, 2, 3)": lambda f: pd.to_numeric(f["track_id"]).isin([1, 2, 3]),
     }
     return conditions[where](frame).fillna(False).astype(bool)
+
+
+# --- red-team findings: each of these got through before the fix next to it ----------------
+
+# DuckDB resolves a name whose WITH is not visible at that point (another subquery, a later or
+# the same CTE) in its catalog, where system views such as sqlite_master live.
+OUT_OF_SCOPE_WITH = [
+    "SELECT * FROM (WITH sqlite_master AS (SELECT 1) SELECT 1) x, sqlite_master",
+    "SELECT * FROM (WITH duckdb_databases AS (SELECT 1) SELECT 1) x, duckdb_databases",
+    "WITH a AS (SELECT * FROM duckdb_views), duckdb_views AS (SELECT 1) SELECT * FROM a",
+    "WITH duckdb_tables AS (SELECT * FROM duckdb_tables) SELECT * FROM duckdb_tables",
+]
+
+
+@pytest.mark.parametrize("sql", OUT_OF_SCOPE_WITH)
+def test_a_with_name_read_where_duckdb_cannot_see_it_is_refused(built, sql: str) -> None:
+    _, snapshot, policy, _ = built
+    with pytest.raises(QueryRefused, match="WITH name"):
+        run_untrusted(sql, demo.ADMIN, policy, snapshot)
+
+
+def test_with_names_still_work_where_they_are_visible(built) -> None:
+    _, snapshot, policy, _ = built
+    sql = ("WITH a AS (SELECT track_id FROM plays), b AS (SELECT count(*) AS n FROM a) "
+           "SELECT n, (SELECT count(*) FROM a) AS m FROM b")  # fmt: skip
+    rows = run_untrusted(sql, demo.ANALYST, policy, snapshot).rows
+    assert rows["n"].iloc[0] == rows["m"].iloc[0] == ROWS
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT " + "(" * 3000 + "1" + ")" * 3000,
+        "SELECT " + "CASE WHEN 1 = 1 THEN " * 700 + "1" + " END" * 700,
+        "SELECT " + "coalesce(" * 1500 + "1" + ")" * 1500,
+    ],
+)
+def test_deeply_nested_sql_is_a_refusal_not_a_recursion_error(built, sql: str) -> None:
+    _, snapshot, policy, _ = built
+    with pytest.raises(QueryRefused, match="nested too deeply"):
+        run_untrusted(sql, demo.ADMIN, policy, snapshot)
+
+
+@pytest.mark.parametrize(
+    "sql", ["SELECT '-infinity'::DATE AS d", "SELECT 1::UNION(a INT, b VARCHAR) AS u"]
+)
+def test_a_value_pandas_cannot_hold_is_a_clear_failure(built, sql: str) -> None:
+    _, snapshot, policy, _ = built
+    with pytest.raises(QueryFailed, match="cast that column to VARCHAR"):
+        run_untrusted(sql, demo.ADMIN, policy, snapshot)
+
+
+def test_repeated_column_names_are_made_unique(built) -> None:
+    _, snapshot, policy, _ = built
+    rows = run_untrusted("SELECT 1 AS a, 2 AS a, 3 AS a_2", demo.ADMIN, policy, snapshot).rows
+    assert list(rows.columns) == ["a", "a_3", "a_2"]
+    assert rows.iloc[0].tolist() == [1, 2, 3]
+    joined = run_untrusted(
+        "SELECT * FROM plays p JOIN processed_data d ON p.uuid = d.uuid LIMIT 3",
+        demo.ANALYST, policy, snapshot,
+    ).rows  # fmt: skip
+    assert joined.columns.is_unique and "uuid_2" in joined.columns
+    assert (joined["uuid"] == joined["uuid_2"]).all()
+
+
+def _doubling(levels: int, tail: str) -> str:
+    """A value that doubles per WITH step: short SQL, a long string DuckDB holds once."""
+    steps = ["l0 AS (SELECT uuid AS s FROM plays LIMIT 1)"]
+    steps += [f"l{i} AS (SELECT s || s AS s FROM l{i - 1})" for i in range(1, levels + 1)]
+    return "WITH " + ", ".join(steps) + " " + tail.format(last=f"l{levels}")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # ~2.4 MB shared by 1,000 rows: ~2.4 GB once the Arrow export copies it per row
+        _doubling(16, "SELECT s FROM {last}, (SELECT 1 FROM plays LIMIT 1000)"),
+        # the same value 1,000 times in one wide row
+        _doubling(16, "SELECT {{" + ", ".join(f"a{i}: s" for i in range(1000)) + "}} FROM {last}"),
+    ],
+)
+def test_a_shared_long_value_cannot_multiply_outside_the_memory_limit(built, sql: str) -> None:
+    _, snapshot, policy, _ = built
+    limits = Limits(max_rows=1_000, timeout_s=20, memory_limit_mb=128)
+    with pytest.raises(QueryStopped, match=r"(128 MB of memory|larger than)"):
+        run_untrusted(sql, demo.ADMIN, policy, snapshot, limits)
+
+
+def test_a_result_over_the_size_limit_is_stopped(built) -> None:
+    _, snapshot, policy, _ = built
+    sql = _doubling(14, "SELECT s FROM {last}, (SELECT 1 FROM plays LIMIT 100)")
+    with pytest.raises(QueryStopped, match="larger than the playground's 2 MB"):
+        run_untrusted(sql, demo.ADMIN, policy, snapshot, Limits(max_result_mb=2))
+    small = run_untrusted(sql, demo.ADMIN, policy, snapshot, Limits(max_result_mb=64)).rows
+    assert len(small) == 100 and small["s"].str.len().eq(36 * 2**14).all()
+
+
+def test_order_by_survives_the_row_cap(built) -> None:
+    _, snapshot, policy, _ = built
+    sql = "SELECT uuid, device_temp FROM plays ORDER BY device_temp DESC, uuid"
+    capped = run_untrusted(sql, demo.ADMIN, policy, snapshot, Limits(max_rows=40)).rows
+    everything = run_untrusted(sql, demo.ADMIN, policy, snapshot, SMALL).rows
+    assert capped.values.tolist() == everything.head(40).values.tolist()
+    assert everything["device_temp"].is_monotonic_decreasing
+
+
+def test_a_busy_playground_says_so_instead_of_queueing_forever(built) -> None:
+    _, snapshot, policy, _ = built
+    held = 0
+    try:
+        while sandbox._RUNNING.acquire(blocking=False):
+            held += 1
+        with pytest.raises(QueryStopped, match="busy"):
+            run_untrusted("SELECT 1", demo.ADMIN, policy, snapshot, Limits(timeout_s=0.1))
+    finally:
+        for _ in range(held):
+            sandbox._RUNNING.release()
+    assert held == sandbox.MAX_CONCURRENT_QUERIES
+    assert run_untrusted("SELECT 1 AS one", demo.ADMIN, policy, snapshot).rows["one"][0] == 1
+
+
+def test_a_stopped_query_does_not_affect_the_next_or_a_parallel_one(built) -> None:
+    _, snapshot, policy, _ = built
+    bomb = ("SELECT count(*) FROM plays a, plays b, plays c "
+            "WHERE a.device_temp + b.device_temp > c.track_id")  # fmt: skip
+    outcomes: dict[str, object] = {}
+
+    def run(key: str, sql: str, who: str) -> None:
+        try:
+            outcomes[key] = run_untrusted(sql, who, policy, snapshot, Limits(timeout_s=1.0)).rows
+        except Exception as exc:  # recorded for the asserts below
+            outcomes[key] = exc
+
+    calm = "SELECT count(*) AS n FROM plays"
+    workers = [
+        threading.Thread(target=run, args=("bomb", bomb, demo.ADMIN)),
+        threading.Thread(target=run, args=("calm", calm, demo.PARTNER)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert isinstance(outcomes["bomb"], QueryStopped)
+    admin = run_untrusted("SELECT count(*) AS n FROM plays", demo.ADMIN, policy, snapshot).rows
+    assert admin["n"][0] == ROWS
+    assert 0 < outcomes["calm"]["n"][0] < ROWS
 
 
 def test_the_environment_has_no_real_aws_opt_in() -> None:

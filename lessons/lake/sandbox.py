@@ -19,7 +19,15 @@ The pattern, in order:
    finally ``lock_configuration=true``. ``allowed_directories`` is not used: it is not a sandbox
    (a query could read any lake file directly, bypassing the filters, or COPY into the lake).
 4. **Run** the SQL that sqlglot wrote back (what was checked is what runs; comments dropped)
-   with a timer that calls ``con.interrupt()``, fetching at most ``max_rows + 1`` rows.
+   with a timer that calls ``con.interrupt()``, at most two queries at a time per process.
+   The first ``max_rows + 1`` rows are stored in a table of the locked in-memory connection
+   before Python sees them: stored rows are real copies under the memory limit, whereas the
+   Arrow export copies a value DuckDB shares between rows (one long string on every row of a
+   join) once per row, outside any limit. Then at most ``max_result_mb`` is fetched.
+
+WITH names are resolved the way DuckDB scopes them (enclosing queries, earlier CTEs of the same
+list): a name used where its WITH is not visible is checked as a table, because DuckDB would
+look it up in the catalog (``sqlite_master``, ``duckdb_databases`` ...).
 
 Every refusal is a :class:`~lessons.errors.LabError` with a message a learner can act on.
 
@@ -63,6 +71,13 @@ from lessons.lake.lakeformation import (
 from lessons.lake.layout import Lake
 
 MAX_SQL_CHARS = 20_000
+# Untrusted queries running at once in this process; each may take a whole Limits' worth of
+# memory and a thread, so several sessions together stay bounded too.
+MAX_CONCURRENT_QUERIES = 2
+_RUNNING = threading.BoundedSemaphore(MAX_CONCURRENT_QUERIES)
+# The result is first stored in a table of the locked connection (see run_sql); its name cannot
+# clash with a catalog table because quoted names like this one are refused in queries.
+_RESULT_TABLE = "__playground_result"
 # Names a query may put in front of a table: Athena's catalog and the database.
 CATALOG_NAME = "awsdatacatalog"
 
@@ -119,6 +134,7 @@ class Limits:
     timeout_s: float = 5.0
     memory_limit_mb: int = 256
     threads: int = 1
+    max_result_mb: int = 32
 
 
 @dataclass(frozen=True)
@@ -270,6 +286,51 @@ def _check_function(node: exp.Func) -> None:
         )
 
 
+def _ctes_in_scope(node: exp.Expression) -> set[str]:
+    """The WITH names DuckDB would resolve at `node`: the CTEs of enclosing queries, and of a
+    WITH list only those defined before the CTE `node` sits in (non-recursive WITH cannot see
+    itself or later names; such a name falls through to the catalog, so it must be checked)."""
+    names: set[str] = set()
+    child, parent = node, node.parent
+    while parent is not None:
+        if isinstance(parent, exp.With):
+            for cte in parent.expressions:
+                if cte is child:
+                    break
+                names.add(cte.alias_or_name.lower())
+        else:
+            with_ = parent.args.get("with_") or parent.args.get("with")
+            if isinstance(with_, exp.With) and with_ is not child:
+                names.update(cte.alias_or_name.lower() for cte in with_.expressions)
+        child, parent = parent, parent.parent
+    return names
+
+
+def _parse(sql: str) -> list[exp.Expression]:
+    try:
+        return [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except SqlglotError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "syntax error"
+        raise QueryRefused(f"This SQL could not be read: {first}") from exc
+    except RecursionError as exc:
+        raise _too_deep() from exc
+
+
+def _too_deep() -> QueryRefused:
+    return QueryRefused(
+        "The query is nested too deeply (brackets, CASE or function calls inside each other); "
+        "flatten it, for example with a WITH clause."
+    )
+
+
+def render(tree: exp.Expression) -> str:
+    """The checked query as DuckDB SQL, comments dropped: this text is what runs."""
+    try:
+        return tree.sql(dialect="duckdb", comments=False)
+    except RecursionError as exc:
+        raise _too_deep() from exc
+
+
 def _table_name(node: exp.Table, database: str) -> str:
     name = node.this
     if not isinstance(name, exp.Identifier):
@@ -291,11 +352,7 @@ def check_query(sql: str, database: str) -> tuple[exp.Expression, tuple[str, ...
     """
     if len(sql) > MAX_SQL_CHARS:
         raise QueryRefused(f"The query is longer than {MAX_SQL_CHARS:,} characters.")
-    try:
-        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    except SqlglotError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "syntax error"
-        raise QueryRefused(f"This SQL could not be read: {first}") from exc
+    statements = _parse(sql)
     if not statements:
         raise QueryRefused("Write a SELECT query.")
     if len(statements) > 1:
@@ -317,7 +374,7 @@ def check_query(sql: str, database: str) -> tuple[exp.Expression, tuple[str, ...
             _check_function(node)
         elif isinstance(node, exp.Table):
             name = _table_name(node, database)
-            if name in ctes and not (node.db or node.catalog):
+            if not (node.db or node.catalog) and name in _ctes_in_scope(node):
                 continue
             node.set("catalog", None)
             node.set("db", None)
@@ -327,7 +384,8 @@ def check_query(sql: str, database: str) -> tuple[exp.Expression, tuple[str, ...
     shadowing = ctes & set(tables)
     if shadowing:
         raise QueryRefused(
-            f"A WITH name may not reuse a table name: {', '.join(sorted(shadowing))}."
+            "A WITH name may not reuse a table name, nor be read outside the query that "
+            f"defines it: {', '.join(sorted(shadowing))}."
         )
     return tree, tuple(tables)
 
@@ -379,39 +437,92 @@ def _locked_connection(tables: Mapping[str, pa.Table], limits: Limits) -> duckdb
     return con
 
 
+def _unique(names: Sequence[str]) -> list[str]:
+    """Column names made unique (a, a_2, ...): a result table cannot hold two columns `a`."""
+    taken = {n.lower() for n in names}
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        unique, n = name, 1
+        while unique.lower() in seen or (n > 1 and unique.lower() in taken):
+            n += 1
+            unique = f"{name}_{n}"
+        seen.add(unique.lower())
+        out.append(unique)
+    return out
+
+
+def _quoted(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, limits: Limits) -> tuple[pa.Table, bool]:
-    reader = con.execute(sql).to_arrow_reader(min(limits.max_rows + 1, 10_000))
-    batches, count = [], 0
+    # The result is stored in a table of the locked, in-memory connection before anything is
+    # handed to Python. Stored rows are real copies under DuckDB's memory limit; exported
+    # directly, one long string repeated on many rows (or in one wide row) is shared inside
+    # DuckDB but copied per row by the Arrow export, outside any limit.
+    names = _unique(con.sql(sql).columns)
+    aliases = ", ".join(_quoted(f"c{i}") for i in range(len(names)))
+    con.execute(
+        f"CREATE TEMP TABLE {_RESULT_TABLE} AS SELECT * FROM ({sql}) AS q({aliases}) "
+        f"LIMIT {limits.max_rows + 1}"
+    )
+    # Small batches, so the size check below stops a wide result early.
+    reader = con.execute(f"SELECT * FROM {_RESULT_TABLE}").to_arrow_reader(100)
+    batches, count, size = [], 0, 0
     for batch in reader:
         batches.append(batch)
         count += batch.num_rows
+        size += batch.nbytes
+        if size > limits.max_result_mb * 2**20:
+            raise QueryStopped(
+                f"The result is larger than the playground's {limits.max_result_mb} MB: select "
+                "fewer or shorter columns, or aggregate."
+            )
         if count > limits.max_rows:
             break
-    table = pa.Table.from_batches(batches, schema=reader.schema)
+    table = pa.Table.from_batches(batches, schema=reader.schema).rename_columns(names)
     return table.slice(0, limits.max_rows), count > limits.max_rows
 
 
 def run_sql(sql: str, tables: Mapping[str, pa.Table], limits: Limits) -> tuple[pa.Table, bool]:
     """Run already-checked SQL over in-memory tables on a locked connection, with limits."""
-    con = _locked_connection(tables, limits)
-    timer = threading.Timer(limits.timeout_s, con.interrupt)
-    timer.daemon = True
-    timer.start()
+    if not _RUNNING.acquire(timeout=limits.timeout_s):
+        raise QueryStopped(
+            "The playground is busy with other learners' queries; run yours again in a moment."
+        )
     try:
-        return _fetch(con, sql, limits)
-    except duckdb.InterruptException as exc:
-        raise QueryStopped(
-            f"The query was stopped after {limits.timeout_s:g} s, the playground's time limit "
-            "(a join without a join condition multiplies row counts)."
-        ) from exc
-    except duckdb.OutOfMemoryException as exc:
-        raise QueryStopped(
-            f"The query needed more than the playground's {limits.memory_limit_mb} MB of memory "
-            "and was stopped."
-        ) from exc
+        con = _locked_connection(tables, limits)
+        timer = threading.Timer(limits.timeout_s, con.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            return _fetch(con, sql, limits)
+        except duckdb.InterruptException as exc:
+            raise QueryStopped(
+                f"The query was stopped after {limits.timeout_s:g} s, the playground's time "
+                "limit (a join without a join condition multiplies row counts)."
+            ) from exc
+        except duckdb.OutOfMemoryException as exc:
+            raise QueryStopped(
+                f"The query needed more than the playground's {limits.memory_limit_mb} MB of "
+                "memory and was stopped."
+            ) from exc
+        finally:
+            timer.cancel()
+            con.close()
     finally:
-        timer.cancel()
-        con.close()
+        _RUNNING.release()
+
+
+def _to_frame(data: pa.Table) -> pd.DataFrame:
+    try:
+        return data.to_pandas()
+    except (pa.ArrowException, ValueError, OverflowError) as exc:
+        raise QueryFailed(
+            "The result has a value or type the playground cannot show (for example an infinite "
+            f"date or a UNION value): cast that column to VARCHAR. ({exc})"
+        ) from exc
 
 
 def _explain_failure(exc: duckdb.Error, accesses: Mapping[str, TableAccess]) -> SandboxError:
@@ -441,13 +552,13 @@ def run_untrusted(
     began = time.perf_counter()
     tree, names = check_query(sql, snapshot.database)
     prepared = filtered_tables(snapshot, policy, principal, names)
-    text = tree.sql(dialect="duckdb", comments=False)
+    text = render(tree)
     try:
         data, truncated = run_sql(text, {n: t for n, (_, t) in prepared.items()}, limits)
     except duckdb.Error as exc:
         raise _explain_failure(exc, {n: a for n, (a, _) in prepared.items()}) from exc
     return SandboxResult(
-        rows=data.to_pandas(),
+        rows=_to_frame(data),
         truncated=truncated,
         max_rows=limits.max_rows,
         hidden_columns=tuple((n, a.hidden) for n, (a, _) in prepared.items()),
