@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
+from lessons.i18n import t
 from lessons.paths import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -75,3 +78,32 @@ def test_korean_page_has_no_english_labels_left() -> None:
     english_labels = {m.label for m in english.metric} | {s.label for s in english.slider}
     assert not set(labels) & english_labels
     assert "늦어서 버려짐" in metrics(at)
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def axis_titles(figure: dict) -> dict[str, str]:
+    return {
+        name: axis["title"]["text"]
+        for name, axis in figure["layout"].items()
+        if name.startswith(("xaxis", "yaxis")) and "title" in axis
+    }
+
+
+def test_korean_charts_have_korean_axis_titles_and_legend() -> None:
+    ko, en = realtime_page("ko"), realtime_page("en")
+    timeline, recovery = figures(ko)
+    assert axis_titles(timeline) == {
+        "xaxis": t("realtime.axis.event_time", "ko"),
+        "yaxis": t("realtime.axis.arrival", "ko"),
+    }
+    assert axis_titles(recovery) == {"yaxis": t("realtime.axis.counted", "ko")}
+    legend = [trace.get("name") for trace in timeline["data"]]
+    assert legend[0] == "워터마크" and "늦어서 버려짐" in legend
+    english = {title for figure in figures(en) for title in axis_titles(figure).values()}
+    assert english >= {"event time (device_ts)", "plays counted"}
+    korean = {title for figure in (timeline, recovery) for title in axis_titles(figure).values()}
+    assert not korean & english
+    assert not set(legend) & {trace.get("name") for trace in figures(en)[0]["data"]}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
+from lessons.i18n import t
 from lessons.paths import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -64,3 +67,41 @@ def test_cqrs_poll_slider_raises_the_lag_and_korean_renders() -> None:
     assert float({m.label: m.value for m in at.metric}["mean lag"].split()[0]) > lag + 2
     ko = search_page("ko")
     assert not ko.exception and ko.title[0].value == "검색 인덱싱"
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def axis_titles(figure: dict) -> dict[str, str]:
+    return {
+        name: axis["title"]["text"]
+        for name, axis in figure["layout"].items()
+        if name.startswith(("xaxis", "yaxis")) and "title" in axis
+    }
+
+
+def test_korean_charts_and_tables_have_korean_titles_legends_and_headers() -> None:
+    ko, en = search_page("ko"), search_page("en")
+    segments, scaling, lag = figures(ko)
+    ko_text = {key: t(key, "ko") for key in (
+        "search.axis.seconds", "search.axis.segments", "search.axis.documents",
+        "search.axis.query_ms", "search.axis.until_searchable", "search.axis.writes")}  # fmt: skip
+    assert axis_titles(segments) == {"xaxis": ko_text["search.axis.seconds"],
+                                     "yaxis": ko_text["search.axis.segments"],
+                                     "yaxis2": ko_text["search.axis.documents"]}  # fmt: skip
+    assert axis_titles(scaling) == {"xaxis": ko_text["search.axis.documents"],
+                                    "yaxis": ko_text["search.axis.query_ms"]}  # fmt: skip
+    assert axis_titles(lag) == {"xaxis": ko_text["search.axis.until_searchable"],
+                                "yaxis": ko_text["search.axis.writes"]}  # fmt: skip
+    english = {title for figure in figures(en) for title in axis_titles(figure).values()}
+    assert "median query time (ms)" in english and not english & set(ko_text.values())
+    ko_legend = {trace["name"] for figure in (segments, scaling) for trace in figure["data"]}
+    en_legend = {trace["name"] for figure in figures(en)[:2] for trace in figure["data"]}
+    assert "검색 가능한 문서" in ko_legend and "정렬 인덱스: id 범위" in ko_legend
+    assert not ko_legend & en_legend
+    ko_headers = {str(c) for frame in ko.dataframe for c in frame.value.columns}
+    en_headers = {str(c) for frame in en.dataframe for c in frame.value.columns}
+    assert {"track_name", "postings (doc:tf)", "stale_reviews"} <= en_headers
+    assert {"트랙 이름 (track_name)", "포스팅 (문서:tf)", "인덱스"} <= ko_headers
+    assert not ko_headers & en_headers

@@ -9,7 +9,7 @@ from lessons.flink import charts, recovery, reference
 from lessons.flink.recovery import default_interval_s
 from lessons.flink.stream import EventStream, stream_from_plays
 from lessons.flink.windows import DROPPED, LATE, ON_TIME, Watermarks, WindowSpec, run_windows
-from views.common import tr
+from views.common import lang, tr
 
 MINUTE_MS = 60_000
 SHOWN_HOURS = 3
@@ -47,7 +47,9 @@ def timeline_tab() -> None:
     evening = int(stream.event_ms.min()) // 86_400_000 * 86_400_000 + 18 * 3_600_000
     table = charts.timeline_table(stream, run, evening, evening + SHOWN_HOURS * 3_600_000)
     names = tuple(tr(f"realtime.status.{s}") for s in ("on_time", "late", "dropped"))
-    st.plotly_chart(charts.timeline(table, run, stream, tr("realtime.timeline.title"), names))
+    st.plotly_chart(
+        charts.timeline(table, run, stream, tr("realtime.timeline.title"), names, lang())
+    )
     st.caption(tr("realtime.timeline.caption"))
 
 
@@ -77,7 +79,7 @@ def recovery_tab() -> None:
          "counted": [int(truth["count"].sum()), int(exact.results["count"].sum()),
                      int(np.sum(loose.counts["count"]))]}
     )  # fmt: skip
-    st.plotly_chart(charts.recovery_bars(rows, tr("realtime.recovery.chart")))
+    st.plotly_chart(charts.recovery_bars(rows, tr("realtime.recovery.chart"), lang()))
 
 
 st.title(tr("realtime.nav"))

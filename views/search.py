@@ -7,7 +7,15 @@ from lessons.data import generate_tracks
 from lessons.errors import LabError
 from lessons.search import analyzers, charts, compare, cqrs, indexes, inverted, segments
 from lessons.search.engine import TantivyIndex
-from views.common import tr
+from views.common import lang, tr
+
+# Data column -> app text key for its header; the data itself keeps English column names.
+HEADER_KEYS = {"postings (doc:tf)": "search.col.postings"} | {
+    name: f"search.col.{name}"
+    for name in ("step", "terms", "term", "field", "df", "idf", "track_id", "track_name",
+                 "artist_name", "score", "index", "docs", "query", "matches", "work", "unit",
+                 "t_s", "sql_reviews", "searchable_reviews", "stale_reviews")
+}  # fmt: skip
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,6 +43,18 @@ def cqrs_run(poll: float, delay: float, refresh: float) -> cqrs.CqrsRun:
     return cqrs.simulate_reviews(generate_tracks(), 300, 60, poll, delay, refresh, seed=1)
 
 
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with headers, index kinds and question names in the learner's language."""
+    shown = frame.copy()
+    if "index" in shown:
+        shown["index"] = shown["index"].map(lambda kind: charts.index_label(kind, lang()))
+    if "query" in shown:
+        shown["query"] = shown["query"].map(lambda label: charts.query_label(label, lang()))
+    return shown.rename(
+        columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else charts.query_label(c, lang())
+    )
+
+
 def hits_frame(hits: list, docs: pd.DataFrame) -> pd.DataFrame:
     names = docs.set_index("track_id")
     return pd.DataFrame([{"track_id": h.doc_id, "track_name": names.at[h.doc_id, "track_name"],
@@ -56,18 +76,18 @@ def analyze_tab() -> None:
         st.error(str(problem))
         return
     st.subheader(tr("search.steps"))
-    st.dataframe(pd.DataFrame(
+    st.dataframe(headed(pd.DataFrame(
         [{"step": step, "terms": " | ".join(out)} for step, out in
-         analyzers.analysis_steps(text, analyzer)]), hide_index=True)  # fmt: skip
+         analyzers.analysis_steps(text, analyzer)])), hide_index=True)  # fmt: skip
     st.subheader(tr("search.postings"))
-    st.dataframe(hand[analyzer].postings_table(text), hide_index=True)
+    st.dataframe(headed(hand[analyzer].postings_table(text)), hide_index=True)
     agree = compare.ranking(mine) == compare.ranking(theirs)
     st.caption(tr("search.agree") if agree else tr("search.disagree"))
     left, right = st.columns(2)
     left.markdown(f"**{tr('search.hand')}**")
-    left.dataframe(hits_frame(mine, docs), hide_index=True)
+    left.dataframe(headed(hits_frame(mine, docs)), hide_index=True)
     right.markdown(f"**{tr('search.engine')}**")
-    right.dataframe(hits_frame(theirs, docs), hide_index=True)
+    right.dataframe(headed(hits_frame(theirs, docs)), hide_index=True)
     st.caption(f"{tr('search.term_note')} {len(hand['standard'].term(text, limit=None))}")
 
 
@@ -84,16 +104,17 @@ def segments_tab() -> None:
     cols[1].metric(tr("search.metric.deleted"), f"{run.deleted_share:.0%}")
     cols[2].metric(tr("search.metric.copies"), f"{run.copies_per_live_doc:.2f}")
     cols[3].metric(tr("search.metric.delay"), f"{run.writes['delay_s'].mean():.2f} s")
-    st.plotly_chart(charts.segment_timeline(run.timeline, tr("search.chart.segments")))
+    st.plotly_chart(charts.segment_timeline(run.timeline, tr("search.chart.segments"), lang()))
 
 
 def indexes_tab() -> None:
     st.write(tr("search.indexes.intro"))
     table, matrix = scaling_run()
-    st.dataframe(matrix, hide_index=True)
-    st.plotly_chart(charts.scaling(table, tr("search.chart.scaling")))
+    st.dataframe(headed(matrix), hide_index=True)
+    st.plotly_chart(charts.scaling(table, tr("search.chart.scaling"), lang()))
     answered = table[table["answered"]]
-    st.dataframe(answered[["docs", "index", "query", "matches", "work", "unit"]], hide_index=True)
+    shown = answered[["docs", "index", "query", "matches", "work", "unit"]]
+    st.dataframe(headed(shown), hide_index=True)
 
 
 def cqrs_tab() -> None:
@@ -113,8 +134,8 @@ def cqrs_tab() -> None:
     cols[1].metric(tr("search.metric.lag_max"), f"{run.writes['lag_s'].max():.2f} s")
     expected = cqrs.expected_mean_lag_s(poll, delay, refresh)
     cols[2].metric(tr("search.metric.lag_expected"), f"{expected:.2f} s")
-    st.plotly_chart(charts.lag_histogram(run.writes, tr("search.chart.lag")))
-    st.dataframe(run.timeline, hide_index=True)
+    st.plotly_chart(charts.lag_histogram(run.writes, tr("search.chart.lag"), lang()))
+    st.dataframe(headed(run.timeline), hide_index=True)
 
 
 st.title(tr("search.nav"))

@@ -1,5 +1,8 @@
 """Plotly figures for the real-time lesson and page (same data in, same figure out).
 
+Figures the app shows take `lang` ("en" by default, so notebooks stay in English) and read their
+axis titles and legend names from the realtime app text.
+
 Fidelity: drawings only; the timeline shows a sample (late and dropped events first) of the
 events in the chosen event-time range, and the watermark as the operator computed it.
 """
@@ -12,6 +15,7 @@ import plotly.graph_objects as go
 
 from lessons.flink.stream import EventStream
 from lessons.flink.windows import DROPPED, LATE, ON_TIME, STATUS_NAMES, WindowRun
+from lessons.i18n import t
 
 STATUS_COLOURS = {ON_TIME: "#1971c2", LATE: "#f08c00", DROPPED: "#e03131"}
 MAX_TIMELINE_POINTS = 3_000
@@ -39,7 +43,7 @@ def timeline_table(
 
 def timeline(
     table: pd.DataFrame, run: WindowRun, stream: EventStream, title: str,
-    status_names: tuple[str, ...] = STATUS_NAMES,
+    status_names: tuple[str, ...] = STATUS_NAMES, lang: str = "en",
 ) -> go.Figure:  # fmt: skip
     """Event time across, arrival (processing) time up: windows, the watermark, each outcome."""
     fig = go.Figure()
@@ -54,7 +58,8 @@ def timeline(
     fig.add_trace(
         go.Scatter(
             x=_ts(np.clip(run.watermark_ms[in_view], lo - size, hi + size)),
-            y=_ts(stream.arrival_ms[in_view]), mode="lines", name="watermark",
+            y=_ts(stream.arrival_ms[in_view]), mode="lines",
+            name=t("realtime.trace.watermark", lang),
             line={"color": "#495057", "width": 2},
         )
     )  # fmt: skip
@@ -67,8 +72,8 @@ def timeline(
             )
         )  # fmt: skip
     fig.update_layout(
-        title=title, height=460, xaxis_title="event time (device_ts)",
-        yaxis_title="processing time (arrival)", legend={"orientation": "h", "y": -0.2},
+        title=title, height=460, xaxis_title=t("realtime.axis.event_time", lang),
+        yaxis_title=t("realtime.axis.arrival", lang), legend={"orientation": "h", "y": -0.2},
         xaxis={"range": [_ts(np.array([lo]))[0], _ts(np.array([hi]))[0]]},
     )  # fmt: skip
     return fig
@@ -92,7 +97,7 @@ def first_vs_final(run: WindowRun, reference: pd.DataFrame, title: str) -> go.Fi
     return fig
 
 
-def recovery_bars(rows: pd.DataFrame, title: str) -> go.Figure:
+def recovery_bars(rows: pd.DataFrame, title: str, lang: str = "en") -> go.Figure:
     """Plays counted by each run (column `run`, `counted`) against the true number."""
     fig = go.Figure(
         go.Bar(
@@ -102,7 +107,7 @@ def recovery_bars(rows: pd.DataFrame, title: str) -> go.Figure:
             marker={"color": ["#adb5bd", "#1971c2", "#e03131"][: len(rows)]},
         )
     )
-    fig.update_layout(title=title, height=340, yaxis_title="plays counted")
+    fig.update_layout(title=title, height=340, yaxis_title=t("realtime.axis.counted", lang))
     return fig
 
 

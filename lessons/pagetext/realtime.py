@@ -86,6 +86,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Plays counted after one failure",
         "ko": "장애 한 번 뒤 집계된 재생 수",
     },
+    "realtime.axis.event_time": {
+        "en": "event time (device_ts)",
+        "ko": "이벤트 시간 (device_ts)",
+    },
+    "realtime.axis.arrival": {
+        "en": "processing time (arrival)",
+        "ko": "처리 시간 (도착 시각)",
+    },
+    "realtime.axis.counted": {"en": "plays counted", "ko": "집계된 재생 수"},
+    "realtime.trace.watermark": {"en": "watermark", "ko": "워터마크"},
     "realtime.yes": {"en": "yes", "ko": "예"},
     "realtime.no": {"en": "no", "ko": "아니요"},
 }
