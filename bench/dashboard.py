@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from lessons import facts
 from lessons.data import DatasetConfig
 from lessons.serving import processed, spice
 
@@ -32,8 +33,9 @@ def main() -> None:
         glob = processed.processed_glob(root)
         print(f"wrote processed_data ({args.rows:,} plays) in {time.perf_counter() - began:.1f} s")
         start = spice.clock_of("2026-11-02")
-        now = start + 9 * 86_400
-        dataset = spice.SpiceDataset(glob, spice.RefreshSchedule(3600, first_at_s=start))
+        now = spice.clock_of("2026-11-11")  # after the last late play has arrived
+        hourly = facts.as_seconds("quicksight.full_refresh_min_interval_minutes")
+        dataset = spice.SpiceDataset(glob, spice.RefreshSchedule(hourly, first_at_s=start))
         began = time.perf_counter()
         imported = dataset.tick(now)
         print(f"SPICE import: {imported.rows:,} rows for {imported.plays:,} plays "

@@ -76,3 +76,39 @@ def test_the_warehouse_tab_moves_nothing_for_co_located_keys_in_korean() -> None
     dist = next(d.value for d in at.dataframe if "strategy" in d.value.columns)
     first = dist.iloc[0]
     assert first["strategy"] == "DS_DIST_NONE" and first["MB moved"] == 0
+
+
+def test_a_device_filter_left_over_for_a_principal_without_device_id_is_dropped() -> None:
+    at = run_page("dashboard.py")
+    at.multiselect[1].set_value([1, 2]).run()
+    with_filter = int(metrics(at)["plays shown"].replace(",", ""))
+    at.selectbox[1].set_value("label_north").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("device_id" in c.value and "Ignored" in c.value for c in at.caption)
+    label = int(metrics(at)["plays shown"].replace(",", ""))
+    assert label > with_filter, "the label manager sees its artists on every device"
+
+
+def test_an_empty_date_range_means_every_day() -> None:
+    at = run_page("dashboard.py")
+    everything = metrics(at)["plays shown"]
+    at.date_input[0].set_value(()).run()
+    assert not at.exception and not at.error
+    assert metrics(at)["plays shown"] == everything
+
+
+def test_the_chooser_takes_the_edge_values_of_its_inputs() -> None:
+    at = run_page("engines.py")
+    for values in (
+        (0.1, 1, 0.1, 0.01, 0),
+        (10_000_000.0, 20_000_000, 3_650.0, 86_400.0, 1_000_000),
+    ):
+        eps, size, keep, latency, queries = values
+        for box, value in zip(at.number_input, (eps, size, keep, latency, queries), strict=True):
+            box.set_value(value)
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        rows = dict(zip(assessment(at)["service"], assessment(at)["fit"], strict=True))
+        assert len(rows) == 10
+    # 20 MB records: larger than a Kinesis record may be, so the stream is not a fit.
+    assert rows["Amazon Kinesis Data Streams"] == "not a fit"

@@ -110,3 +110,21 @@ def test_bad_workloads_are_clear_errors(kwargs: dict, problem: str) -> None:
             "query_pattern": "dashboard", "latency_s": 1}  # fmt: skip
     with pytest.raises(chooser.WorkloadError, match=problem):
         Workload(**{**base, **kwargs})
+
+
+def test_course_thresholds_are_labelled_rules_of_thumb_in_both_languages() -> None:
+    big_batch = Workload(100_000, 1_000, 30, "batch_etl", 86_400)
+    quick_dashboard = Workload(100, 500, 30, "dashboard", chooser.INTERACTIVE_S / 2)
+    landing = Workload(100, 500, 30, "ad_hoc_sql", chooser.REAL_TIME_S)
+    reasons = {
+        "emr": {a.service: a.reason for a in chooser.assess(big_batch)}["emr"],
+        "athena": {a.service: a.reason for a in chooser.assess(quick_dashboard)}["athena"],
+        "firehose": {a.service: a.reason for a in chooser.assess(landing)}["firehose"],
+    }
+    assert reasons["emr"].code == "emr_scale" and reasons["athena"].code == "athena_slow_for_need"
+    for service, reason in reasons.items():
+        assert "rule of thumb" in chooser.explain(reason, "en"), service
+        assert "경험칙" in chooser.explain(reason, "ko"), service
+    assert f"{chooser.EMR_SCALE_GB_PER_DAY:,.0f}" in chooser.explain(reasons["emr"])
+    shortest = facts.fact("firehose.buffer_interval_min_s").display()
+    assert shortest in chooser.explain(reasons["firehose"])

@@ -10,6 +10,7 @@ import pytest
 
 from lessons import facts
 from lessons.data import DatasetConfig
+from lessons.errors import DatasetError
 from lessons.serving import access, dashboard, processed, spice
 from lessons.serving.dashboard import Filters
 
@@ -176,7 +177,7 @@ def test_bad_filters_are_clear_errors(make, problem: str) -> None:
 
 
 def test_missing_lake_and_unrefreshed_spice_are_clear_errors(tmp_path: Path, lake) -> None:
-    with pytest.raises(Exception, match="No processed_data Parquet"):
+    with pytest.raises(DatasetError, match="No processed_data Parquet"):
         processed.processed_glob(tmp_path)
     with pytest.raises(spice.RefreshError, match="not been imported"):
         spice.SpiceDataset(lake, spice.RefreshSchedule(3600)).source()
@@ -203,3 +204,18 @@ def test_the_serving_writer_gives_the_glue_jobs_rows(tmp_path: Path) -> None:
     from_glue = con.sql(query.format(lake.path(glue.processed_table().location) / "dt=*/*.parquet"))
     from_writer = con.sql(query.format(processed.processed_glob(written)))
     assert from_glue.fetchall() == from_writer.fetchall()
+
+
+def test_every_visual_has_a_figure_with_its_rows(lake) -> None:
+    from lessons.serving import figures
+
+    view = dashboard.render(spice_at(lake, END).source())
+    for name, frame in view.visuals.items():
+        fig = figures.visual(name, frame, name)
+        shown = len(fig.data[0].x if name == "plays_over_time" else fig.data[0].y)
+        expected = (
+            min(len(frame), figures.TOP_PAIRS) if name == "plays_per_device_track" else len(frame)
+        )
+        assert shown == expected, name
+    empty = view.visuals["plays_per_artist"].head(0)
+    assert len(figures.visual("plays_per_artist", empty, "none").data[0].y) == 0

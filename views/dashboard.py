@@ -1,4 +1,4 @@
-"""Dashboard: the QuickSight test queries with filters, SPICE vs direct query, RLS and CLS."""
+"""Dashboard: the Quick Sight test queries with filters, SPICE vs direct query, RLS and CLS."""
 
 import tempfile
 
@@ -66,6 +66,11 @@ chosen_artists = middle.multiselect(tr("serving.dash.artists"), artists)
 chosen_devices = right.multiselect(tr("serving.dash.devices"), devices,
                                    disabled=not principal.may_see("device_id"))  # fmt: skip
 start, end = (picked[0], picked[-1]) if len(picked) else (None, None)
+# A device filter picked before switching to a principal without device_id would be refused;
+# drop it and say so, as the disabled widget already shows.
+if chosen_devices and not principal.may_see("device_id"):
+    st.caption(f"{tr('serving.dash.bad_filter')}: device_id")
+    chosen_devices = []
 filters = dashboard.Filters(
     start, end, tuple(chosen_artists), tuple(int(d) for d in chosen_devices)
 )

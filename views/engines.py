@@ -4,10 +4,13 @@ import tempfile
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
 from lessons.data import DatasetConfig, generate_plays, generate_tracks
+from lessons.errors import LabError
 from lessons.serving import chooser, processed, warehouse
 from views.common import lang, tr
 
@@ -15,12 +18,12 @@ ROWS, SEED = 1_000_000, 5
 
 
 @st.cache_resource(show_spinner=False)
-def tables(rows: int, seed: int):
+def tables(rows: int, seed: int) -> tuple[pa.Table, pa.Table]:
     return generate_plays(DatasetConfig(rows=rows, seed=seed)), generate_tracks()
 
 
 @st.cache_data(show_spinner=False)
-def zone_table(rows: int, seed: int):
+def zone_table(rows: int, seed: int) -> pd.DataFrame:
     plays, _ = tables(rows, seed)
     day = datetime(2026, 11, 4)
     return warehouse.blocks_skipped(
@@ -30,7 +33,7 @@ def zone_table(rows: int, seed: int):
 
 
 @st.cache_data(show_spinner=False)
-def distribution(rows: int, seed: int, nodes: int, slices: int):
+def distribution(rows: int, seed: int, nodes: int, slices: int) -> pd.DataFrame:
     plays, tracks = tables(rows, seed)
     return warehouse.distribution_table(
         plays["track_id"].to_numpy(), np.asarray(pc.cast(tracks["track_id"], "int64")),
@@ -80,7 +83,11 @@ def chooser_tab() -> None:
                                 format_func=lambda p: tr(f"serving.pattern.{p}"))  # fmt: skip
     latency = cols[1].number_input(tr("serving.ch.latency"), 0.01, 86_400.0, 60.0)
     queries = cols[2].number_input(tr("serving.ch.queries"), 0, 1_000_000, 100)
-    work = chooser.Workload(eps, int(size), keep, pattern, latency, int(queries))
+    try:
+        work = chooser.Workload(eps, int(size), keep, pattern, latency, int(queries))
+    except LabError as problem:  # the widgets' bounds should prevent it; say why if not
+        st.error(str(problem))
+        return
     st.dataframe(chooser.assessment_table(work, lang()), hide_index=True)
     st.subheader(tr("serving.ch.estimate"))
     st.dataframe(chooser.monthly_estimate(work), hide_index=True)

@@ -360,12 +360,14 @@ def line_offsets(path: Path, header: bool) -> np.ndarray:
     return starts[1:] if header else starts
 
 
-def _median_seconds(action: Callable[[], object], repeats: int) -> float:
+def _median_seconds(
+    action: Callable[[], object], repeats: int, timer: Callable[[], float]
+) -> float:
     timings = []
     for _ in range(repeats):
-        began = time.perf_counter()
+        began = timer()
         action()
-        timings.append(time.perf_counter() - began)
+        timings.append(timer() - began)
     return float(np.median(timings))
 
 
@@ -383,7 +385,8 @@ class Access:
 def _row_fetcher(path: Path, variant: Variant) -> Callable[[int], tuple[object, int]]:
     offsets = line_offsets(path, header=variant.fmt == "csv")
     handle = CountingFile(path)
-    names = next(csv.reader([path.open().readline()])) if variant.fmt == "csv" else []
+    with path.open() as text:
+        names = next(csv.reader([text.readline()])) if variant.fmt == "csv" else []
 
     def fetch(n: int) -> tuple[object, int]:
         handle.reset()
@@ -431,8 +434,12 @@ def access_patterns(
     lookups: int = 20,
     seed: int = 0,
     repeats: int = 3,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> pd.DataFrame:
-    """OLTP (fetch whole rows by `key`) and OLAP (sum `column`) on each file, bytes and time."""
+    """OLTP (fetch whole rows by `key`) and OLAP (sum `column`) on each file, bytes and time.
+
+    Bytes are deterministic; seconds come from `timer` (pass a fake clock to test without time).
+    """
     _check_column(table.column_names, key)
     _check_column(table.column_names, column)
     rng = np.random.default_rng(seed)
@@ -443,11 +450,13 @@ def access_patterns(
     for variant, path in files.items():
         fetch = (_row_fetcher if variant.layout == "row" else _columnar_fetcher)(path, variant)
         read = [fetch(index[k])[1] for k in keys]
-        seconds = _median_seconds(lambda f=fetch: [f(index[k]) for k in keys], repeats) / lookups
+        seconds = (
+            _median_seconds(lambda f=fetch: [f(index[k]) for k in keys], repeats, timer) / lookups
+        )
         results.append(Access(variant.name, variant.layout, "OLTP: one row by id",
                               float(np.mean(read)), seconds))  # fmt: skip
         _, olap_bytes = _aggregate(path, variant, column)
-        olap_s = _median_seconds(lambda v=variant, p=path: _aggregate(p, v, column), repeats)
+        olap_s = _median_seconds(lambda v=variant, p=path: _aggregate(p, v, column), repeats, timer)
         results.append(Access(variant.name, variant.layout, f"OLAP: sum({column})",
                               float(olap_bytes), olap_s))  # fmt: skip
     return pd.DataFrame([r.__dict__ for r in results])

@@ -49,7 +49,7 @@ from pyiceberg.types import IcebergType
 
 from lessons import duckext
 from lessons.errors import LabError
-from lessons.lake.formats import column_chunks
+from lessons.lake.formats import column_chunk_bytes
 
 NAMESPACE = "music"
 TABLE = "processed_data"
@@ -377,11 +377,7 @@ def hive_source(paths: Sequence[Path]) -> str:
 
 
 def _columns_bytes(paths: Sequence[Path], columns: Sequence[str]) -> int:
-    total = 0
-    for path in paths:
-        chunks = column_chunks(path)
-        total += int(chunks.loc[chunks["column"].isin(columns), "compressed_bytes"].sum())
-    return total
+    return sum(column_chunk_bytes(path, column) for path in paths for column in columns)
 
 
 @dataclass(frozen=True)

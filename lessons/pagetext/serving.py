@@ -6,11 +6,11 @@ TEXT: dict[str, dict[str, str]] = {
     "serving.nav.dashboard": {"en": "Dashboard", "ko": "대시보드"},
     "serving.nav.engines": {"en": "Warehouse and engines", "ko": "웨어하우스와 엔진"},
     "serving.dash.intro": {
-        "en": "The dashboard over processed_data: the two QuickSight test queries (plays per "
+        "en": "The dashboard over processed_data: the two Quick Sight test queries (plays per "
         "artist, plays per device and track), plays over time and by activity. Switch between "
         "SPICE (an in-memory import refreshed on a schedule) and direct query (the lake's "
         "Parquet on every click), move the clock, and view it as different principals.",
-        "ko": "processed_data 위의 대시보드입니다. QuickSight 테스트 쿼리 두 개(아티스트별 재생 "
+        "ko": "processed_data 위의 대시보드입니다. Quick Sight 테스트 쿼리 두 개(아티스트별 재생 "
         "수, 기기와 트랙별 재생 수)와 시간별, 활동별 재생 수를 보여 줍니다. SPICE(일정에 따라 "
         "새로 고치는 인메모리 가져오기)와 직접 쿼리(클릭할 때마다 레이크의 Parquet 읽기)를 "
         "바꿔 보고, 시계를 움직이고, 다른 보안 주체로 열어 보세요.",
@@ -26,13 +26,13 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Clock: hours since the first play",
         "ko": "시계: 첫 재생 이후 경과 시간(시간)",
     },
-    "serving.dash.principal": {"en": "View as", "ko": "보기 주체"},
+    "serving.dash.principal": {"en": "View as", "ko": "다음 주체로 보기"},
     "serving.dash.dates": {"en": "Event dates", "ko": "이벤트 날짜"},
     "serving.dash.artists": {"en": "Artists", "ko": "아티스트"},
     "serving.dash.devices": {"en": "Devices", "ko": "기기"},
     "serving.dash.latency": {"en": "interaction latency (ms)", "ko": "상호 작용 지연(ms)"},
-    "serving.dash.staleness": {"en": "data staleness (min)", "ko": "데이터 지연(분)"},
-    "serving.dash.behind": {"en": "plays not shown yet", "ko": "아직 안 보이는 재생 수"},
+    "serving.dash.staleness": {"en": "data staleness (min)", "ko": "데이터 경과 시간(분)"},
+    "serving.dash.behind": {"en": "plays not shown yet", "ko": "아직 반영되지 않은 재생 수"},
     "serving.dash.shown": {"en": "plays shown", "ko": "보이는 재생 수"},
     "serving.dash.compare": {
         "en": "Measure both modes on the same 12 clicks",
@@ -45,18 +45,21 @@ TEXT: dict[str, dict[str, str]] = {
     "serving.dash.security": {
         "en": "Row-level security keeps only the rows a principal's rule allows (a label "
         "manager sees its own artists); column-level security removes restricted columns, and "
-        "every visual or filter that needs one disappears for that principal. In QuickSight "
-        "both are set on the dataset, so SPICE and direct query show the same restrictions; "
-        "Lake Formation grants do the same job one layer lower, for Athena and Spectrum.",
+        "every visual or filter that needs one disappears for that principal (in Quick Sight, a "
+        "table that has a restricted column only among its values stays and shows Not "
+        "Authorized there instead). In Quick Sight both are set on the dataset, so SPICE and "
+        "direct query show the same restrictions; Lake Formation grants do the same job one "
+        "layer lower, for Athena and Spectrum.",
         "ko": "행 수준 보안은 주체의 규칙이 허용하는 행만 남깁니다(음반사 매니저는 자사 "
         "아티스트만 봅니다). 열 수준 보안은 제한된 열을 없애며, 그 열이 필요한 시각화나 필터는 "
-        "해당 주체에게 보이지 않습니다. QuickSight에서는 둘 다 데이터셋에 설정하므로 SPICE와 "
-        "직접 쿼리가 같은 제한을 보입니다. Lake Formation 권한은 한 단계 아래에서 Athena와 "
-        "Spectrum에 같은 일을 합니다.",
+        "해당 주체에게 보이지 않습니다(Quick Sight에서는 제한된 열이 값 영역에만 있는 표는 "
+        "그대로 보이고 그 자리에 Not Authorized가 표시됩니다). Quick Sight에서는 둘 다 "
+        "데이터셋에 설정하므로 SPICE와 직접 쿼리에 같은 제한이 적용됩니다. Lake Formation "
+        "권한은 한 단계 아래에서 Athena와 Spectrum에 같은 역할을 합니다.",
     },
     "serving.dash.bad_filter": {
-        "en": "This filter uses a column the principal may not see, so it is ignored.",
-        "ko": "이 필터는 주체가 볼 수 없는 열을 쓰므로 적용하지 않습니다.",
+        "en": "Ignored for this principal: the filter on a hidden column",
+        "ko": "이 주체에게는 적용하지 않음: 숨겨진 열에 대한 필터",
     },
     "serving.visual.plays_per_artist": {"en": "Plays per artist", "ko": "아티스트별 재생 수"},
     "serving.visual.plays_per_device_track": {
@@ -94,7 +97,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ko": "Spectrum은 레이크의 Parquet을 그 자리에서 읽습니다. 레이크 전체와 하루 파티션에 "
         "대해 아티스트별 재생 수를 구할 때 과금되는 바이트입니다.",
     },
-    "serving.wh.busy": {"en": "Busy hours per day", "ko": "하루 중 사용 시간"},
+    "serving.wh.busy": {"en": "Busy hours per day", "ko": "하루 중 쿼리가 실행되는 시간"},
     "serving.wh.units_intro": {
         "en": "Provisioned clusters bill node-hours around the clock; Serverless bills "
         "RPU-hours only while queries run.",
@@ -104,14 +107,14 @@ TEXT: dict[str, dict[str, str]] = {
     "serving.ch.intro": {
         "en": "Describe the workload. Every service is rated with its reason; the estimate shows "
         "dollars only where the facts table has a sourced price, billable units otherwise.",
-        "ko": "워크로드를 설명하세요. 모든 서비스를 이유와 함께 평가합니다. 추정치는 사실 표에 "
+        "ko": "워크로드를 설명하세요. 모든 서비스를 이유와 함께 평가합니다. 추정치는 팩트 표에 "
         "출처가 있는 가격이 있을 때만 달러로, 그 밖에는 과금 단위로 보여 줍니다.",
     },
     "serving.ch.eps": {"en": "Events per second", "ko": "초당 이벤트 수"},
     "serving.ch.bytes": {"en": "Record size (bytes)", "ko": "레코드 크기(바이트)"},
     "serving.ch.retention": {"en": "Retention (days)", "ko": "보존 기간(일)"},
     "serving.ch.pattern": {"en": "Query pattern", "ko": "쿼리 패턴"},
-    "serving.ch.latency": {"en": "Answers needed within (s)", "ko": "응답 필요 시간(초)"},
+    "serving.ch.latency": {"en": "Answers needed within (s)", "ko": "응답 허용 시간(초)"},
     "serving.ch.queries": {"en": "Queries per day", "ko": "하루 쿼리 수"},
     "serving.ch.estimate": {"en": "Monthly estimate", "ko": "월간 추정"},
     "serving.ch.emr": {
@@ -122,7 +125,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Dashboards (repeated aggregates)",
         "ko": "대시보드(반복 집계)",
     },
-    "serving.pattern.ad_hoc_sql": {"en": "Occasional ad hoc SQL", "ko": "가끔 하는 임시 SQL"},
+    "serving.pattern.ad_hoc_sql": {"en": "Occasional ad hoc SQL", "ko": "가끔 실행하는 애드혹 SQL"},
     "serving.pattern.complex_joins": {"en": "Frequent heavy joins", "ko": "잦은 대규모 조인"},
     "serving.pattern.full_text_search": {
         "en": "Full-text search and logs",
@@ -153,8 +156,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "serving.reason.stream_replay": {
         "en": "Keeps events for replay and for several consumers; {shards} shards carry this rate.",
-        "ko": "이벤트를 재처리와 여러 소비자를 위해 보관합니다. 이 속도에는 샤드 {shards}개가 "
-        "필요합니다.",
+        "ko": "재처리하거나 여러 소비자가 읽을 수 있도록 이벤트를 보관합니다. 이 속도에는 샤드 "
+        "{shards}개가 필요합니다.",
     },
     "serving.reason.stream_possible": {
         "en": "Can carry the events ({shards} shards), but nothing here needs replay or several "
@@ -164,13 +167,16 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "serving.reason.no_ack": {
         "en": "Consumers read by position: no per-message acknowledgement or visibility timeout.",
-        "ko": "소비자가 위치로 읽으므로 메시지별 확인이나 가시성 제한 시간이 없습니다.",
+        "ko": "소비자가 시퀀스 위치로 읽으므로 메시지별 확인(ack)이나 가시성 제한 시간이 없습니다.",
     },
     "serving.reason.firehose_lands": {
-        "en": "Lands events in S3, OpenSearch or Redshift with no consumer code; buffering up to "
-        "{interval} trades delay for fewer, larger files.",
-        "ko": "소비자 코드 없이 이벤트를 S3, OpenSearch, Redshift에 적재합니다. "
-        "최대 {interval}까지 버퍼링하면 지연이 늘지만 파일은 적고 커집니다.",
+        "en": "Lands events in S3, OpenSearch or Redshift with no consumer code; a buffer "
+        "interval from {shortest} to {interval} trades delay for fewer, larger files. "
+        "(Recommended only when answers may wait {real_time:g} s or more: a course rule of "
+        "thumb.)",
+        "ko": "소비자 코드 없이 이벤트를 S3, OpenSearch, Redshift에 적재합니다. 버퍼 간격을 "
+        "{shortest}에서 {interval} 사이로 길게 잡을수록 지연은 늘지만 파일은 적고 커집니다. "
+        "(응답을 {real_time:g}초 이상 기다릴 수 있을 때만 추천합니다. 이 과정의 경험칙입니다.)",
     },
     "serving.reason.firehose_no_replay": {
         "en": "Delivers only: no replay and no second consumer for continuous computation.",
@@ -217,10 +223,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ko": "조회 전에 원시 이벤트를 파티셔닝된 Parquet으로 바꾸는 데 유용합니다.",
     },
     "serving.reason.emr_scale": {
-        "en": "{gb_day:,} GB a day: a long-running, tunable cluster (Spot task nodes) pays off at "
-        "this scale.",
-        "ko": "하루 {gb_day:,} GB: 이 규모에서는 오래 실행하며 조정할 수 있는 클러스터(Spot 작업 "
-        "노드)가 이득입니다.",
+        "en": "{gb_day:,} GB a day: from about {threshold:,.0f} GB a day (a course rule of "
+        "thumb, not an AWS limit) a long-running, tunable cluster with Spot task nodes tends to "
+        "pay off.",
+        "ko": "하루 {gb_day:,} GB: 하루 약 {threshold:,.0f} GB부터는(AWS 한도가 아니라 이 과정의 "
+        "경험칙) 오래 실행하며 조정할 수 있는 클러스터(Spot 작업 노드)가 대체로 이득입니다.",
     },
     "serving.reason.emr_possible": {
         "en": "Full control of Spark and Hadoop, but a cluster to size and run.",
@@ -229,11 +236,13 @@ TEXT: dict[str, dict[str, str]] = {
     "serving.reason.athena_adhoc": {
         "en": "Serverless SQL on the lake, paid per byte scanned: right for occasional queries.",
         "ko": "스캔한 바이트만큼 비용을 내는 레이크 위의 서버리스 SQL로, "
-        "가끔 하는 쿼리에 맞습니다.",
+        "가끔 실행하는 쿼리에 맞습니다.",
     },
     "serving.reason.athena_slow_for_need": {
-        "en": "Each query starts from the files: seconds, not the quick answers asked for.",
-        "ko": "쿼리마다 파일부터 읽으므로 요구한 빠른 응답이 아니라 몇 초가 걸립니다.",
+        "en": "Each query starts from the files and usually takes seconds; answers asked within "
+        "{limit:g} s count as interactive here (a course rule of thumb).",
+        "ko": "쿼리마다 파일부터 읽으므로 보통 몇 초가 걸립니다. 여기서는 {limit:g}초 안에 "
+        "필요한 응답을 대화형으로 봅니다(이 과정의 경험칙).",
     },
     "serving.reason.athena_possible": {
         "en": "Can answer in SQL on the lake, paid per byte scanned.",
@@ -241,15 +250,17 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "serving.reason.redshift_joins": {
         "en": "Frequent heavy joins run best on sorted, distributed, columnar warehouse tables.",
-        "ko": "잦은 대규모 조인은 정렬되고 분산된 열 기반 웨어하우스 테이블에서 가장 잘 돕니다.",
+        "ko": "잦은 대규모 조인은 정렬되고 분산된 열 기반 웨어하우스 테이블에서 "
+        "가장 잘 실행됩니다.",
     },
     "serving.reason.redshift_dashboard": {
         "en": "Many repeated dashboard queries: a warehouse (with SPICE on top) answers quickly.",
-        "ko": "반복되는 대시보드 쿼리가 많으면 웨어하우스(그 위에 SPICE)가 빠르게 답합니다.",
+        "ko": "반복되는 대시보드 쿼리가 많으면 웨어하우스(그 위에 SPICE를 두면 더)가 빠르게 "
+        "답합니다.",
     },
     "serving.reason.redshift_possible": {
         "en": "Works, but a warehouse is more than occasional queries need.",
-        "ko": "가능하지만, 가끔 하는 쿼리에는 웨어하우스가 과합니다.",
+        "ko": "가능하지만, 가끔 실행하는 쿼리에는 웨어하우스가 과합니다.",
     },
     "serving.reason.search_text": {
         "en": "Full-text search and log analytics need an inverted index; new documents are "

@@ -6,15 +6,18 @@ applies both to whichever source it reads (SPICE or direct query), so a label ma
 analyst open the same dashboard and see different numbers.
 
 The lake lesson's Lake Formation module (lessons.lake.lakeformation) grants the same two things
-on the catalog table. Until it exists, :func:`default_principals` defines the lesson's principals
-here; :func:`from_grants` is the seam: any object with ``principal``, ``columns`` and
-``row_filter`` attributes (a Lake Formation data cells filter has exactly these parts) becomes a
-:class:`Principal`.
+on the catalog table. :func:`default_principals` defines the dashboard lesson's own principals
+(label managers, device support); :func:`lake_formation_principals` turns the lake lesson's
+grants into dashboard viewers through :func:`from_grants`: any object with ``principal``,
+``columns`` and ``row_filter`` attributes becomes a :class:`Principal`.
 
-Fidelity: Quick Sight's RLS uses a rules dataset (user or group → allowed values per column)
-and CLS marks columns restricted to named users or groups; visuals that use a restricted column
-are not shown to anyone else. Here a rule is one SQL predicate and one column set per
-principal; filters in the rules are trusted course code, never learner input.
+Fidelity: Quick Sight's RLS uses a rules dataset (user or group → allowed values per column, or
+tag-based rules) and CLS marks columns restricted to named users or groups; both are Enterprise
+edition features set on the dataset. For most visual types a visual that uses a restricted
+column is not shown to anyone else; a table or pivot table with the restricted column only in its
+Values stays visible and shows Not Authorized in those cells, which this model leaves out (it
+hides the visual). Here a rule is one SQL predicate and one column set per principal; filters
+in the rules are trusted course code, never learner input.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Principal:
             raise AccessError(f"Principal {self.name!r} may see no column at all.")
 
     def may_see(self, column: str) -> bool:
+        """Whether column-level security lets this principal see `column`."""
         return self.columns is None or column in self.columns
 
     def hidden(self, columns: Iterable[str]) -> list[str]:

@@ -9,8 +9,11 @@ the recommended services into billable units for a month, and into dollars only 
 table has a sourced price (Athena, Glue rate, Spectrum); elsewhere the units stand alone, as
 lesson 03 does.
 
-Fidelity: hard limits (record sizes, retention, shard throughput, scan minimums) are the facts
-table's; the rest are course rules of thumb, named constants below, not AWS facts. EMR prices
+Fidelity: hard limits (record sizes, retention, shard throughput, buffer intervals, scan
+minimums) are the facts table's; the thresholds that split "recommended" from "possible"
+(INTERACTIVE_S, REAL_TIME_S, EMR_SCALE_GB_PER_DAY) are course rules of thumb, not AWS facts, and
+the reasons that use them say so. The billed-by column is a summary: Redshift Serverless, EMR
+Serverless and OpenSearch Serverless bill their own capacity units. EMR prices
 are learner inputs in lessons.emr (no sourced EC2 prices), so EMR shows units here and
 :func:`emr_hook` points to lessons.emr.compare_engines for the priced comparison.
 """
@@ -42,10 +45,10 @@ FITS = ("recommended", "possible", "not a fit")
 INTERACTIVE_S = 5.0
 REAL_TIME_S = 60.0
 EMR_SCALE_GB_PER_DAY = 1_000.0
-HOURS_PER_MONTH = 24 * 30
-SECONDS_PER_DAY = 86_400
-_GB = 10**9
-_TB = 10**12
+SECONDS_PER_DAY = facts.SECONDS_PER_UNIT["days"]
+HOURS_PER_MONTH = 30 * SECONDS_PER_DAY // facts.SECONDS_PER_UNIT["hours"]
+_GB = facts.BYTES_PER_UNIT["MB"] * 1_000
+_TB = _GB * 1_000
 
 
 class WorkloadError(LabError):
@@ -87,7 +90,7 @@ class Workload:
 
     @property
     def events_per_month(self) -> float:
-        return self.events_per_s * HOURS_PER_MONTH * 3_600
+        return self.events_per_s * HOURS_PER_MONTH * facts.SECONDS_PER_UNIT["hours"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class Assessment:
+    """One service's fit for a workload, and why."""
+
     service: str
     fit: str
     reason: Reason
@@ -162,7 +167,12 @@ def _firehose(w: Workload) -> tuple[str, Reason]:
         return "possible", Reason("firehose_no_replay")
     fit = "recommended" if w.latency_s >= REAL_TIME_S else "possible"
     return fit, Reason(
-        "firehose_lands", {"interval": facts.fact("firehose.buffer_interval_max_s").display()}
+        "firehose_lands",
+        {
+            "shortest": facts.fact("firehose.buffer_interval_min_s").display(),
+            "interval": facts.fact("firehose.buffer_interval_max_s").display(),
+            "real_time": REAL_TIME_S,
+        },
     )
 
 
@@ -198,7 +208,7 @@ def _glue(w: Workload) -> tuple[str, Reason]:
 
 
 def _emr(w: Workload) -> tuple[str, Reason]:
-    values = {"gb_day": round(w.gb_per_day, 1)}
+    values = {"gb_day": round(w.gb_per_day, 1), "threshold": EMR_SCALE_GB_PER_DAY}
     if w.query_pattern == "batch_etl" and w.gb_per_day >= EMR_SCALE_GB_PER_DAY:
         return "recommended", Reason("emr_scale", values)
     if w.query_pattern in ("batch_etl", "complex_joins", "ad_hoc_sql"):
@@ -211,7 +221,7 @@ def _athena(w: Workload) -> tuple[str, Reason]:
         return "recommended", Reason("athena_adhoc")
     if w.query_pattern in ("dashboard", "complex_joins", "batch_etl"):
         if w.latency_s < INTERACTIVE_S:
-            return "not a fit", Reason("athena_slow_for_need")
+            return "not a fit", Reason("athena_slow_for_need", {"limit": INTERACTIVE_S})
         return "possible", Reason("athena_possible")
     return "not a fit", Reason("not_sql")
 
@@ -247,6 +257,7 @@ def assess(w: Workload) -> list[Assessment]:
 
 
 def recommended(w: Workload) -> list[str]:
+    """The services rated "recommended" for the workload, in the order of SERVICES."""
     return [a.service for a in assess(w) if a.fit == "recommended"]
 
 
@@ -335,9 +346,9 @@ def engine_comparison() -> pd.DataFrame:
         + str(facts.value("redshift_serverless.billing_model"))
         + f"; Spectrum {facts.fact('redshift_spectrum.price_per_tb_usd').display()}",
         "glue": f"DPU-hours ({facts.fact('glue.dpu_hour_price_usd').display()})",
-        "emr": "instance-hours (EC2 + EMR price)",
+        "emr": "instance-hours (EC2 + EMR price); EMR Serverless: vCPU- and GB-hours",
         "flink": "KPU-hours",
-        "opensearch": "instance-hours + storage",
+        "opensearch": "instance-hours + storage; Serverless collections: OCU-hours + storage",
     }
     renamed = {"flink": "flink.name", "opensearch": "opensearch.name"}
     return pd.DataFrame(

@@ -1,33 +1,31 @@
-"""Plotly figures for the dashboard visuals (shared by the notebook and the app page)."""
+"""Plotly figures for the dashboard visuals (shared by the notebook and the app page).
+
+Built on the course-wide chart helpers in lessons.charts, in the dashboard's one colour.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-_FONT = "DejaVu Sans, Noto Sans CJK KR, sans-serif"
+from lessons import charts
+
 _COLOUR = "#f08c00"
-
-
-def _layout(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_layout(
-        title=title, font_family=_FONT, height=320, margin=dict(l=10, r=10, t=40, b=10)
-    )
-    return fig
+TOP_PAIRS = 20  # device and track pairs shown: there are thousands
 
 
 def visual(name: str, frame: pd.DataFrame, title: str) -> go.Figure:
-    """One dashboard visual as a figure: bars for rankings, a line over time."""
+    """One dashboard visual as a figure: a line over time, ranked bars for the others."""
     if name == "plays_over_time":
-        fig = go.Figure(
-            go.Scatter(x=frame["time"], y=frame["plays"], mode="lines", line_color=_COLOUR)
-        )
+        fig = charts.time_series(frame, "time", "plays", title)
     elif name == "plays_per_device_track":
-        top = frame.head(20)
-        labels = "device " + top["device_id"].astype(str) + " · " + top["track_name"]
-        fig = go.Figure(go.Bar(x=top["plays"], y=labels, orientation="h", marker_color=_COLOUR))
-        fig.update_yaxes(autorange="reversed")
+        labelled = frame.assign(
+            pair="device " + frame["device_id"].astype(str) + " · " + frame["track_name"]
+        )
+        fig = charts.ranking_bar(labelled, "pair", "plays", title, top=TOP_PAIRS)
     else:
         key = "artist_name" if name == "plays_per_artist" else "activity_type"
-        fig = go.Figure(go.Bar(x=frame[key], y=frame["plays"], marker_color=_COLOUR))
-    return _layout(fig, title)
+        fig = charts.ranking_bar(frame, key, "plays", title, top=len(frame))
+    fig.update_traces(marker_color=_COLOUR, selector={"type": "bar"})
+    fig.update_traces(line_color=_COLOUR, selector={"type": "scatter"})
+    return fig

@@ -1,10 +1,10 @@
 """processed_data in the lake: plays joined with tracks, Parquet, partitioned by ``dt``.
 
-The serving lessons need the Glue ETL's output before that lesson's code exists, so
-:func:`write_processed_data` writes the same table (the columns of the ``processed_data`` view of
-:func:`lessons.datafiles.connect_tables`, plus the ``dt`` partition) under
-:data:`lessons.lake.layout.PROCESSED`. Everything else reads it through :func:`processed_glob`,
-so swapping in the Glue job's output changes only the writer.
+The serving lessons need the Glue ETL's rows without running the Glue lesson's crawler and catalog
+first, so :func:`write_processed_data` writes the same table (the columns of the
+``processed_data`` view of :func:`lessons.datafiles.connect_tables`, plus the ``dt`` partition)
+under :data:`lessons.lake.layout.PROCESSED`; tests/test_dashboard.py checks it row for row against
+lessons.lake.glue's output. Everything else reads it through :func:`processed_glob`.
 
 Fidelity: the layout is the contract's (Hive-style ``dt=YYYY-MM-DD/`` folders of Parquet under
 the processed prefix) and the rows are the Glue job's (same join, same de-duplication); this
@@ -49,10 +49,7 @@ def processed_table(plays: pa.Table, tracks: pa.Table) -> pa.Table:
 
 
 def write_processed_data(lake_root: Path | str, config: DatasetConfig | None = None) -> Path:
-    """Generate plays (seeded) and write processed_data Parquet by dt; return its folder.
-
-    The one function to replace with the Glue ETL's output once lessons.lake.glue exists.
-    """
+    """Generate plays (seeded) and write processed_data Parquet by dt; return its folder."""
     config = config or DatasetConfig()
     table = processed_table(generate_plays(config), generate_tracks(config))
     folder = layout.Lake(Path(lake_root)).path(layout.PROCESSED)

@@ -37,7 +37,7 @@ from lessons.serving.dashboard import Filters, Source, render
 KINDS = ("full", "incremental")
 EDITIONS = ("enterprise", "standard")
 _EPOCH = datetime(1970, 1, 1)
-_DAY_S = 86_400
+_DAY_S = facts.SECONDS_PER_UNIT["days"]
 _ENCODED = ("artist_name", "track_name", "activity_type")
 
 

@@ -11,13 +11,18 @@
   chunks of the partitions a query touches.
 - **Serverless vs provisioned**: billable units of each for a usage pattern.
 
-Fidelity: block size, Spectrum price and minimum come from the facts table. Blocks hold raw
+Fidelity: block size, Spectrum price and minimum come from the facts table. The default
+distribution style in Redshift is AUTO (no DISTSTYLE given): Redshift starts a small table as ALL
+and may switch it to KEY or EVEN as it grows, in the background; the lesson sets KEY, EVEN and ALL
+explicitly to show what AUTO chooses between. Blocks hold raw
 fixed-width values (Redshift compresses, so real blocks hold more rows); the KEY hash is a
 64-bit mix of the key, not Redshift's; ALL copies are per node as in Redshift. The join planner
 picks the cheapest of the strategies Redshift's EXPLAIN names (DS_DIST_NONE, DS_DIST_ALL_NONE,
 DS_DIST_INNER, DS_DIST_OUTER, DS_BCAST_INNER, DS_DIST_BOTH) by bytes moved between nodes;
 Redshift also weighs row counts and statistics. Slices per node is a parameter (it depends on
-the node type).
+the node type); the node and slice ranges the simulator accepts are the lab's, not AWS quotas.
+Serverless compute is RPU-hours at a constant capacity while busy; AWS meters per second and
+scales capacity up from the base with load.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from lessons import facts
 from lessons.errors import LabError
 
 STYLES = ("KEY", "EVEN", "ALL")
-_TB = 10**12
+_TB = facts.BYTES_PER_UNIT["MB"] * 10**6  # prices are per decimal terabyte
 
 
 class WarehouseError(LabError):
@@ -150,14 +155,18 @@ class Cluster:
     slices_per_node: int = 2
 
     def __post_init__(self) -> None:
+        # The simulator's range (keeps arrays small), not an AWS node quota.
         if not (1 <= self.nodes <= 128 and 1 <= self.slices_per_node <= 32):
-            raise WarehouseError("Choose 1-128 nodes and 1-32 slices per node.")
+            raise WarehouseError(
+                "The simulated cluster takes 1-128 nodes and 1-32 slices per node."
+            )
 
     @property
     def slices(self) -> int:
         return self.nodes * self.slices_per_node
 
     def node_of(self, slices: np.ndarray) -> np.ndarray:
+        """The node each slice belongs to."""
         return slices // self.slices_per_node
 
 
@@ -320,7 +329,7 @@ class SpectrumScan:
 
 def billed_bytes(scanned: int) -> int:
     """Round up to the next MB, never below the per-query minimum (facts table)."""
-    megabyte = 10**6
+    megabyte = facts.BYTES_PER_UNIT["MB"]
     rounded = math.ceil(scanned / megabyte) * megabyte
     return max(rounded, facts.as_bytes("redshift_spectrum.min_scan_mb"))
 
