@@ -150,10 +150,13 @@ class LakeFileSystem(LocalFileSystem):
         return handle
 
 
-def billed_bytes(scanned: int) -> int:
-    """Bytes Athena bills: rounded up to the next megabyte, never under the per-query minimum."""
+def billed_bytes(scanned: int, minimum_fact: str = "athena.min_scan_mb") -> int:
+    """Bytes billed: rounded up to the next megabyte, never under the per-query minimum.
+
+    Redshift Spectrum bills the same way with its own minimum (``minimum_fact``).
+    """
     mb = facts.BYTES_PER_UNIT["MB"]
-    return max(math.ceil(scanned / mb) * mb, facts.as_bytes("athena.min_scan_mb"))
+    return max(math.ceil(scanned / mb) * mb, facts.as_bytes(minimum_fact))
 
 
 def query_cost_usd(scanned: int) -> float:

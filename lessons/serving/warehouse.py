@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from lessons import facts
 from lessons.errors import LabError
+from lessons.lake import athena
 
 STYLES = ("KEY", "EVEN", "ALL")
 _TB = facts.BYTES_PER_UNIT["MB"] * 10**6  # prices are per decimal terabyte
@@ -328,10 +329,8 @@ class SpectrumScan:
 
 
 def billed_bytes(scanned: int) -> int:
-    """Round up to the next MB, never below the per-query minimum (facts table)."""
-    megabyte = facts.BYTES_PER_UNIT["MB"]
-    rounded = math.ceil(scanned / megabyte) * megabyte
-    return max(rounded, facts.as_bytes("redshift_spectrum.min_scan_mb"))
+    """Spectrum rounds up to the next MB, never below its per-query minimum (facts table)."""
+    return athena.billed_bytes(scanned, "redshift_spectrum.min_scan_mb")
 
 
 def spectrum_scan(partition_dir: Path | str, columns: Sequence[str], days: Sequence[str] | None
