@@ -98,6 +98,21 @@ def test_navigating_to_the_dataset_page_works(browser_page, app_url: str) -> Non
     screenshot(page, "dataset")
 
 
+def test_the_sql_playground_answers_and_refuses_in_the_browser(browser_page) -> None:
+    page = browser_page
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="SQL playground").click()
+    page.get_by_role("heading", name="SQL playground").wait_for()
+    page.get_by_role("button", name="Run query").click()
+    page.get_by_text("rows returned").wait_for()
+    screenshot(page, "playground")
+    editor = page.locator("textarea").first
+    editor.fill("SELECT * FROM read_csv('/etc/passwd')")
+    editor.press("Control+Enter")  # commits the text area, as a learner's click elsewhere would
+    page.get_by_role("button", name="Run query").click()
+    page.get_by_test_id("stAlertContentError").first.wait_for()
+    assert page.get_by_test_id("stException").count() == 0
+
+
 def test_the_app_never_reaches_off_this_machine(browser_page) -> None:
     off_machine = [
         url for url in browser_page.requests_seen

@@ -28,16 +28,17 @@ PAGES = (
     PageSpec("home.py", "nav.home", "home", "nav.section.course", default=True),
     PageSpec("dataset.py", "nav.dataset", "dataset", "nav.section.course", topic="dataset"),
     PageSpec("streams.py", "nav.streams", "streams", "nav.section.course", topic="streams"),
+    # Course pages in the order of the lessons: lake (04-08), search (09), real time (10), serving.
+    PageSpec("athena.py", "lake.athena.nav", "athena", "nav.section.course", topic="lake"),
+    PageSpec(
+        "playground.py", "lake.playground.nav", "playground", "nav.section.course", topic="lake"
+    ),
+    PageSpec("search.py", "search.nav", "search", "nav.section.course", topic="search"),
     PageSpec("realtime.py", "realtime.nav", "realtime", "nav.section.course", topic="realtime"),
     PageSpec(
         "dashboard.py", "serving.nav.dashboard", "dashboard", "nav.section.course", topic="serving"
     ),
     PageSpec("engines.py", "serving.nav.engines", "engines", "nav.section.course", topic="serving"),
-    PageSpec("search.py", "search.nav", "search", "nav.section.course", topic="search"),
-    PageSpec(
-        "playground.py", "lake.playground.nav", "playground", "nav.section.course", topic="lake"
-    ),
-    PageSpec("athena.py", "lake.athena.nav", "athena", "nav.section.course", topic="lake"),
     PageSpec("practice.py", "nav.practice", "practice", "nav.section.quiz"),
     PageSpec("exam.py", "nav.exam", "exam", "nav.section.quiz"),
     PageSpec("review.py", "nav.review", "review", "nav.section.quiz"),

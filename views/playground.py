@@ -37,7 +37,8 @@ st.dataframe(lakeformation.visibility(policy, principal, snapshot.infos), hide_i
 with st.expander(tr("lake.playground.grants")):
     st.dataframe(lakeformation.grants_table(policy), hide_index=True)
 
-example = st.selectbox(tr("lake.playground.example"), EXAMPLES, key="pg_example")
+example = st.selectbox(tr("lake.playground.example"), EXAMPLES, key="pg_example",
+                       format_func=lambda sql: " ".join(sql.split()))  # fmt: skip
 sql = st.text_area(tr("lake.playground.sql"), example, height=120, key=f"pg_sql_{example}")
 if st.button(tr("lake.playground.run"), key="pg_run", type="primary"):
     try:
