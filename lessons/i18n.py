@@ -205,6 +205,19 @@ _TEXT: dict[str, dict[str, str]] = {
         "보여 줍니다. 레슨, 페이지, 퀴즈는 모두 이 표에서 값을 읽습니다.",
     },
     "facts.search": {"en": "Filter", "ko": "필터"},
+    "nav.fidelity": {"en": "How faithful the models are", "ko": "모델은 얼마나 충실한가"},
+    "fidelity.intro": {
+        "en": "Every experiment in this course runs on a model of an AWS service. Each model says "
+        "what it does exactly as AWS documents it and what it simplifies; this page collects "
+        "those notes from the code itself, so it always matches what runs.",
+        "ko": "이 과정의 모든 실험은 AWS 서비스 모델 위에서 실행됩니다. 각 모델은 AWS 문서대로 "
+        "정확히 동작하는 부분과 단순화한 부분을 스스로 밝힙니다. 이 페이지는 그 설명을 코드에서 "
+        "직접 모아 보여 주므로 실제로 실행되는 내용과 항상 일치합니다. (설명은 코드에 적힌 "
+        "영어 원문입니다.)",
+    },
+    "fidelity.topic": {"en": "Topic", "ko": "주제"},
+    "fidelity.all": {"en": "All topics", "ko": "모든 주제"},
+    "fidelity.count": {"en": "{count} models", "ko": "모델 {count}개"},
     "facts.changed": {"en": "What changed", "ko": "바뀐 점"},
     "facts.changed_intro": {
         "en": "Older notes and courses may still say otherwise:",

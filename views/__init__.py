@@ -45,4 +45,5 @@ PAGES = (
     PageSpec("team.py", "nav.team", "team", "nav.section.quiz"),
     PageSpec("progress.py", "nav.progress", "progress", "nav.section.quiz"),
     PageSpec("facts.py", "nav.facts", "facts", "nav.section.reference"),
+    PageSpec("fidelity.py", "nav.fidelity", "fidelity", "nav.section.reference"),
 )

@@ -4,6 +4,10 @@
 and `check_batch` raise AWS's errors for request parameters; `parse_attributes` and
 `parse_redrive` turn CreateQueue / SetQueueAttributes attributes into a validated
 `QueueAttributes`. `lessons.streams.sqs` re-exports the public names (`sqs.limit`, ...).
+
+Fidelity: ranges, defaults and error codes are the ones AWS documents for CreateQueue and
+SetQueueAttributes, read from the facts table; the local endpoint (moto) does not check attribute
+ranges, so these checks are the only place a learner meets AWS's refusals offline.
 """
 
 from __future__ import annotations
