@@ -12,7 +12,7 @@ import pytest
 from lessons.data import DatasetConfig
 from lessons.errors import LabError
 from lessons.lake import charts_formats, formats
-from lessons.lake.formats import Layout, Variant
+from lessons.lake.formats import Layout, Variant, patterns
 
 PARQUET = Variant("parquet", "zstd")
 
@@ -127,7 +127,7 @@ def test_row_fetch_returns_the_row_with_that_id(files, table: pa.Table) -> None:
     n = 1234
     wanted = table.slice(n, 1).to_pylist()[0]
     for variant in (Variant("jsonl"), Variant("csv"), PARQUET, Variant("orc", "zstd")):
-        fetch = (formats._row_fetcher if variant.layout == "row" else formats._columnar_fetcher)(
+        fetch = (patterns._row_fetcher if variant.layout == "row" else patterns._columnar_fetcher)(
             files[variant], variant
         )
         row, read = fetch(n)

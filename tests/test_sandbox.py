@@ -33,6 +33,7 @@ from lessons.lake.sandbox import (
     load_snapshot,
     query_lake,
     run_untrusted,
+    running,
 )
 
 REGION = "ap-southeast-2"  # this module's own catalog on the shared local endpoint
@@ -462,13 +463,13 @@ def test_a_busy_playground_says_so_instead_of_queueing_forever(built) -> None:
     _, snapshot, policy, _ = built
     held = 0
     try:
-        while sandbox._RUNNING.acquire(blocking=False):
+        while running._RUNNING.acquire(blocking=False):
             held += 1
         with pytest.raises(QueryStopped, match="busy"):
             run_untrusted("SELECT 1", demo.ADMIN, policy, snapshot, Limits(timeout_s=0.1))
     finally:
         for _ in range(held):
-            sandbox._RUNNING.release()
+            running._RUNNING.release()
     assert held == sandbox.MAX_CONCURRENT_QUERIES
     assert run_untrusted("SELECT 1 AS one", demo.ADMIN, policy, snapshot).rows["one"][0] == 1
 
