@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
 from lessons.paths import PROJECT_ROOT
+from tests.chart_json import axis_titles, figures
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -78,18 +77,6 @@ def test_korean_page_has_no_english_labels_left() -> None:
     english_labels = {m.label for m in english.metric} | {s.label for s in english.slider}
     assert not set(labels) & english_labels
     assert "늦어서 버려짐" in metrics(at)
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def axis_titles(figure: dict) -> dict[str, str]:
-    return {
-        name: axis["title"]["text"]
-        for name, axis in figure["layout"].items()
-        if name.startswith(("xaxis", "yaxis")) and "title" in axis
-    }
 
 
 def test_korean_charts_have_korean_axis_titles_and_legend() -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
 from lessons.paths import PROJECT_ROOT
+from tests.chart_json import axis_titles, figures
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -67,18 +66,6 @@ def test_cqrs_poll_slider_raises_the_lag_and_korean_renders() -> None:
     assert float({m.label: m.value for m in at.metric}["mean lag"].split()[0]) > lag + 2
     ko = search_page("ko")
     assert not ko.exception and ko.title[0].value == "검색 인덱싱"
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def axis_titles(figure: dict) -> dict[str, str]:
-    return {
-        name: axis["title"]["text"]
-        for name, axis in figure["layout"].items()
-        if name.startswith(("xaxis", "yaxis")) and "title" in axis
-    }
 
 
 def test_korean_charts_and_tables_have_korean_titles_legends_and_headers() -> None:

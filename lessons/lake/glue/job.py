@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lessons import facts
-from lessons.data import SCHEMA_CHANGE_COLUMN
+from lessons.data import PLAY_SCHEMA, SCHEMA_CHANGE_COLUMN
 from lessons.lake import catalog, layout
 from lessons.lake.catalog import Column, Partition, TableInfo
 from lessons.lake.glue.common import (
@@ -64,16 +64,10 @@ TRACK_COLUMNS = {"track_id": "VARCHAR", "track_name": "VARCHAR", "artist_name": 
 # processed_data: the columns of lessons.datafiles' processed_data view, always with app_version.
 PROCESSED_SCHEMA = pa.schema(
     [
-        ("uuid", pa.string()),
-        ("device_ts", pa.timestamp("ms")),
-        ("device_id", pa.int32()),
-        ("device_temp", pa.int32()),
-        ("track_id", pa.int32()),
-        ("activity_type", pa.string()),
-        ("arrival_ts", pa.timestamp("ms")),
-        (SCHEMA_CHANGE_COLUMN, pa.string()),
-        ("track_name", pa.string()),
-        ("artist_name", pa.string()),
+        *PLAY_SCHEMA,
+        pa.field(SCHEMA_CHANGE_COLUMN, pa.string()),
+        pa.field("track_name", pa.string()),
+        pa.field("artist_name", pa.string()),
     ]
 )
 
