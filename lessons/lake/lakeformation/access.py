@@ -52,7 +52,7 @@ def _read_paths(policy: Policy, grants: Sequence[Grant], table: TableInfo) -> li
     everything = tuple(table.column_names)
     paths = []
     for grant in grants:
-        if "SELECT" not in grant.permissions or grant.kind == "Database":
+        if not {"SELECT", "ALL"} & set(grant.permissions) or grant.kind == "Database":
             continue
         if grant.kind == "DataCellsFilter":
             data_filter = policy.data_filter(table.database, table.name, grant.data_filter or "")
@@ -110,11 +110,13 @@ def table_access(policy: Policy, principal: str, table: TableInfo) -> TableAcces
 
 
 def can_describe(policy: Policy, principal: str, table: TableInfo) -> bool:
-    """True if the principal may see the table's definition (DESCRIBE or any SELECT)."""
-    return any(
-        {"DESCRIBE", "SELECT"} & set(g.permissions)
-        for g in policy.grants_for(principal, table.database, table.name)
-    )
+    """True if the principal may see the table's definition: DESCRIBE or ALL on the table, or
+    SELECT through any grant. DESCRIBE on a data filter shows the filter, not the table."""
+    for g in policy.grants_for(principal, table.database, table.name):
+        held = set(g.permissions)
+        if "SELECT" in held or (g.kind == "Table" and {"DESCRIBE", "ALL"} & held):
+            return True
+    return False
 
 
 def visibility(policy: Policy, principal: str, tables: Sequence[TableInfo]) -> pd.DataFrame:

@@ -14,8 +14,11 @@ from lessons.errors import LabError
 
 ACCOUNT_ID = "123456789012"  # moto's default account; principals below live in it
 ALL_TABLES = "*"
-DATABASE_PERMISSIONS = frozenset({"DESCRIBE", "CREATE_TABLE", "ALTER", "DROP"})
-TABLE_PERMISSIONS = frozenset({"SELECT", "DESCRIBE", "ALTER", "DROP", "INSERT", "DELETE"})
+# Valid permissions per resource type, as listed in
+# https://docs.aws.amazon.com/lake-formation/latest/dg/lf-permissions-reference.html
+# ("ALL" is the console's "Super": every permission on that resource).
+DATABASE_PERMISSIONS = frozenset({"ALL", "DESCRIBE", "CREATE_TABLE", "ALTER", "DROP"})
+TABLE_PERMISSIONS = frozenset({"ALL", "SELECT", "DESCRIBE", "ALTER", "DROP", "INSERT", "DELETE"})
 COLUMN_PERMISSIONS = frozenset({"SELECT"})  # only SELECT can be limited to columns
 FILTER_PERMISSIONS = frozenset({"SELECT", "DESCRIBE", "DROP"})
 
@@ -77,6 +80,8 @@ class DataCellsFilter:
                 f"Data filter {self.name!r}: give either the columns to include or the columns "
                 "to exclude, not both."
             )
+        if self.columns is not None and not self.columns:
+            raise InvalidInput(f"Data filter {self.name!r}: the include list names no column.")
 
     def table_data(self) -> dict:
         """The ``TableData`` body of CreateDataCellsFilter for this filter."""
@@ -164,6 +169,8 @@ def _grant_problem(grant: Grant) -> str | None:
         return "A grant needs at least one permission."
     if grant.columns is not None and grant.excluded_columns:
         return "Give either the columns to include or the columns to exclude, not both."
+    if grant.columns is not None and not grant.columns:
+        return "The include list names no column: name at least one, or grant the whole table."
     allowed = {
         "Database": DATABASE_PERMISSIONS,
         "Table": TABLE_PERMISSIONS,

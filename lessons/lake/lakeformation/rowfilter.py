@@ -18,10 +18,17 @@ from lessons import facts
 from lessons.lake.catalog import TableInfo
 from lessons.lake.lakeformation.resources import InvalidInput
 
-_NUMERIC_TYPES = ("tinyint", "smallint", "int", "integer", "bigint", "float", "double", "decimal")
-
+# The Glue types behind the documented list STRING, CHAR, VARCHAR / INT, LONG, BIGINT, FLOAT,
+# DECIMAL, DOUBLE / BOOLEAN (STRUCT is documented too, but nested columns are not modelled).
+_TYPE_KINDS = {
+    **dict.fromkeys(("string", "char", "varchar"), "string"),
+    **dict.fromkeys(("int", "integer", "long", "bigint", "float", "decimal", "double"), "number"),
+    "boolean": "boolean",
+}
+_SUPPORTED_TYPES = "STRING, CHAR, VARCHAR, INT, LONG, BIGINT, FLOAT, DECIMAL, DOUBLE, BOOLEAN"
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like)
+_SYMBOLS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "like": "LIKE"}
 
 
 def _literal_kind(node: exp.Expression) -> str | None:
@@ -35,13 +42,10 @@ def _literal_kind(node: exp.Expression) -> str | None:
     return None
 
 
-def _column_kind(glue_type: str) -> str:
-    lowered = glue_type.lower()
-    if lowered.startswith(_NUMERIC_TYPES):
-        return "number"
-    if lowered == "boolean":
-        return "boolean"
-    return "string"
+def _column_kind(glue_type: str) -> str | None:
+    """ "string", "number" or "boolean"; None for a type row filters do not support."""
+    base = glue_type.lower().split("(", 1)[0].split("<", 1)[0].strip()
+    return _TYPE_KINDS.get(base)
 
 
 class _RowFilterChecker:
@@ -61,7 +65,7 @@ class _RowFilterChecker:
         if isinstance(node, exp.Not):
             return self.predicate(node.this)
         if isinstance(node, _COMPARISONS):
-            return self.comparison(node.left, node.right, node.key.upper())
+            return self.comparison(node.left, node.right, _SYMBOLS[node.key])
         if isinstance(node, exp.Between):
             column = self.column(node.this)
             for bound in (node.args["low"], node.args["high"]):
@@ -101,16 +105,28 @@ class _RowFilterChecker:
             )
         found = self.types.get(node.name.lower())
         if found is None:
-            raise InvalidInput(f"{self.where} has no column {node.name!r}.")
+            hint = " (a string constant takes single quotes)" if node.this.quoted else ""
+            raise InvalidInput(f"{self.where} has no column {node.name!r}{hint}.")
+        if _column_kind(found.type) is None:
+            raise InvalidInput(
+                f"{found.name} is {found.type}: row filters only work on columns of the types "
+                f"{_SUPPORTED_TYPES}."
+            )
         node.replace(exp.column(found.name, quoted=True))
         return found
 
     def constant(self, node: exp.Expression, column, operator: str) -> None:
         kind = _literal_kind(node)
         if kind is None:
+            if isinstance(node, exp.Column) and node.this.quoted:
+                why = "a string constant takes single quotes; double quotes name a column"
+            elif isinstance(node, exp.Column):
+                why = "columns cannot be compared with other columns"
+            else:
+                why = "use a number, a 'quoted string', true or false; IS NULL tests for NULL"
             raise InvalidInput(
                 f"{operator} compares a column with constants; {node.sql(dialect='duckdb')!r} is "
-                "not a constant (columns cannot be compared with other columns)."
+                f"not a constant ({why})."
             )
         if kind != _column_kind(column.type):
             raise InvalidInput(
@@ -119,8 +135,12 @@ class _RowFilterChecker:
             )
 
     def comparison(self, left: exp.Expression, right: exp.Expression, operator: str) -> None:
-        if isinstance(right, exp.Column):
-            left, right = right, left
+        if _literal_kind(left) is not None and isinstance(right, exp.Column):
+            # The documented form is <column name> <comparison operator> <value>.
+            raise InvalidInput(
+                f"Write the column first: {right.sql(dialect='duckdb')} {operator} "
+                f"{left.sql(dialect='duckdb')}, not the constant first."
+            )
         column = self.column(left)
         self.constant(right, column, operator)
 
@@ -132,15 +152,17 @@ def check_row_filter(expression: str, table: TableInfo) -> str:
         raise InvalidInput(f"A row filter must be shorter than {limit:,.0f} characters.")
     try:
         statements = [s for s in sqlglot.parse(expression, read="duckdb") if s is not None]
+        if len(statements) != 1:
+            raise InvalidInput("A row filter is one expression, like a WHERE clause without WHERE.")
+        tree = statements[0]
+        if isinstance(tree, exp.Boolean) and tree.this:
+            return "TRUE"
+        _RowFilterChecker(table).predicate(tree)
+        return tree.sql(dialect="duckdb", comments=False)
     except SqlglotError as exc:
         raise InvalidInput(f"The row filter {expression!r} is not valid SQL.") from exc
-    if len(statements) != 1:
-        raise InvalidInput("A row filter is one expression, like a WHERE clause without WHERE.")
-    tree = statements[0]
-    if isinstance(tree, exp.Boolean) and tree.this:
-        return "TRUE"
-    _RowFilterChecker(table).predicate(tree)
-    return tree.sql(dialect="duckdb", comments=False)
+    except RecursionError as exc:  # hundreds of nested brackets fit under the length limit
+        raise InvalidInput("The row filter is nested too deeply; use fewer brackets.") from exc
 
 
 def _check_columns(names: Iterable[str], table: TableInfo, what: str) -> None:
