@@ -77,7 +77,7 @@ def print_size_floor(experiment: tuning.Experiment) -> None:
     floor = experiment.rows * UUID_RANDOM_BITS / 8
     print(
         f"\nSize floor: the uuid column's {UUID_RANDOM_BITS} random bits per play are "
-        f"{floor / 1e6:,.1f} MB = {floor / csv.size_bytes:.1%} of the CSV, so even a perfect "
+        f"{floor / tuning.MB:,.1f} MB = {floor / csv.size_bytes:.1%} of the CSV, so even a perfect "
         f"encoding that keeps uuid saves at most {1 - floor / csv.size_bytes:.1%}."
     )
 

@@ -23,7 +23,7 @@ from lessons.lake.athena import (
     visible_files,
 )
 from lessons.lake.layout import Lake
-from lessons.lake.visibility import PartitionError, java_to_strftime
+from lessons.lake.visibility import PartitionError, java_to_strftime, projected_values
 
 _COUNTER = itertools.count()
 ROWS = 20_000
@@ -286,6 +286,10 @@ def test_text_ctas_round_trips(lab) -> None:
         ("ALTER TABLE by_dt ADD PARTITION (day='x')", "exactly the keys"),
         ("CREATE TABLE x WITH (format='ORC') AS SELECT 1 AS a FROM flat", "not supported"),
         ("CREATE TABLE x WITH (bucketed_by=ARRAY['a']) AS SELECT 1 AS a FROM flat", "bucketed"),
+        ("SELECT * FROM flat f, read_csv('/etc/hostname') x", "read_csv\\(\\) is not Athena"),
+        ("SELECT (SELECT count(*) FROM read_text('/etc/hostname')) FROM flat", "read_text"),
+        ("SELECT getenv('HOME') FROM flat", "getenv"),
+        ("ALTER TABLE by_dt ADD PARTITION (dt='x') PARTITION (dt='x')", "same partition twice"),
     ],
 )
 def test_bad_sql_is_a_clear_lab_error(lab, sql: str, message: str) -> None:
@@ -299,3 +303,71 @@ def test_java_date_patterns() -> None:
     assert java_to_strftime("yyyy/MM/dd/HH") == "%Y/%m/%d/%H"
     with pytest.raises(PartitionError):
         java_to_strftime("yyyy-QQ")
+
+
+def projected_table(info: catalog.TableInfo, name: str, params: dict) -> catalog.TableInfo:
+    """`info`'s data and schema under another name, with projection `params`."""
+    template = {
+        "projection.enabled": "true",
+        "storage.location.template": info.location + "dt=${dt}/",
+    }
+    return catalog.TableInfo(
+        info.database, name, info.location, "parquet", info.columns, info.partition_keys,
+        {**template, **params},
+    )  # fmt: skip
+
+
+def test_projection_ignores_partitions_registered_in_the_catalog(lab) -> None:
+    engine, stored, plays = lab
+    first = days(plays)[0]
+    table = projected_table(
+        stored["by_dt"].table,
+        "enum_projected",
+        {"projection.dt.type": "enum", "projection.dt.values": first},
+    )
+    catalog.put_table(engine.glue, table)
+    second = days(plays)[1]
+    catalog.add_partitions(
+        engine.glue, table, [catalog.Partition((second,), table.partition_location((second,)))]
+    )
+    shown = engine.query("SELECT count(*) AS n, min(dt) AS lo, max(dt) AS hi FROM enum_projected")
+    assert shown.table.to_pylist() == [
+        {"n": plays["dt"].to_pylist().count(first), "lo": first, "hi": first}
+    ]
+
+
+def test_injected_projection_takes_its_values_from_the_where_clause(lab) -> None:
+    engine, stored, plays = lab
+    table = projected_table(stored["by_dt"].table, "injected", {"projection.dt.type": "injected"})
+    catalog.put_table(engine.glue, table)
+    a, b = days(plays)[1:3]
+    both = engine.query(f"SELECT count(*) AS n FROM injected WHERE dt IN ('{a}', '{b}')")
+    assert both.files_read == 2
+    assert both.table["n"][0].as_py() == sum(1 for d in plays["dt"].to_pylist() if d in (a, b))
+    one = engine.query(f"SELECT count(*) AS n FROM injected i WHERE i.dt = '{a}' AND device_id > 0")
+    assert one.files_read == 1
+    for where in ("", f"WHERE dt > '{a}'", f"WHERE dt = '{a}' AND dt >= '{b}'"):
+        with pytest.raises(PartitionError, match="CONSTRAINT_VIOLATION"):
+            engine.query(f"SELECT count(*) FROM injected {where}")
+
+
+def test_projection_settings_follow_athena() -> None:
+    def values(**params: str) -> list[str]:
+        props = {f"projection.k.{name.replace('__', '.')}": v for name, v in params.items()}
+        table = catalog.TableInfo(
+            "d", "t", "s3://b/t/", "parquet", (), (catalog.Column("k", "string"),), props
+        )
+        return projected_values(table, "k")  # fmt: skip
+
+    assert values(type="enum", values="a, b") == ["a", " b"]  # white space is part of a value
+    assert values(type="integer", range="1,5", interval="2", digits="2") == ["01", "03", "05"]
+    month_ends = values(type="date", format="yyyy-MM-dd", range="2026-01-31,2026-04-30",
+                        interval="1", interval__unit="MONTHS")  # fmt: skip
+    assert month_ends == ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"]
+    assert values(type="date", format="yyyy-MM", range="2026-11,2027-01") == [
+        "2026-11", "2026-12", "2027-01"
+    ]  # fmt: skip
+    with pytest.raises(PartitionError, match=r"interval\.unit"):
+        values(type="date", format="yyyy-MM-dd-HH", range="2026-11-01-00,2026-11-01-05")
+    with pytest.raises(PartitionError, match="positive whole number"):
+        values(type="integer", range="1,5", interval="zero")

@@ -233,6 +233,17 @@ def _check_columns(result: pa.Table, partitioned_by: tuple[str, ...]) -> None:
         raise _error("A CTAS needs at least one column that is not a partition column.")
 
 
+def _check_partition_count(result: pa.Table, partitioned_by: tuple[str, ...]) -> None:
+    limit = int(facts.number("athena.ctas_max_partitions"))
+    keys = list(partitioned_by)
+    count = result.select(keys).group_by(keys).aggregate([]).num_rows if keys else 1
+    if count > limit:
+        raise _error(
+            f"HIVE_TOO_MANY_OPEN_PARTITIONS: a CTAS writes at most {limit} partitions; "
+            f"this one would write {count}. Use CTAS plus INSERT INTO in batches."
+        )
+
+
 def run(engine: Engine, tree: exp.Create, text: str, started: float) -> QueryResult:
     """Run a CTAS statement on `engine`."""
     from lessons.lake.athena import QueryResult
@@ -252,19 +263,12 @@ def run(engine: Engine, tree: exp.Create, text: str, started: float) -> QueryRes
         raise _error(f"The CTAS location {location} is not empty; Athena never overwrites data.")
     result = engine.select(select, text, started)
     _check_columns(result.table, opts.partitioned_by)
-    limit = int(facts.number("athena.ctas_max_partitions"))
-    keys = list(opts.partitioned_by)
-    count = result.table.select(keys).group_by(keys).aggregate([]).num_rows if keys else 1
-    if count > limit:
-        raise _error(
-            f"HIVE_TOO_MANY_OPEN_PARTITIONS: a CTAS writes at most {limit} partitions; "
-            f"this one would write {count}. Use CTAS plus INSERT INTO in batches."
-        )
+    _check_partition_count(result.table, opts.partitioned_by)
     writing = time.perf_counter()
     partitions = write_partitioned(engine.lake, result.table, location, opts)
     info = _table_info(database, name, location, result.table, opts)
     catalog.put_table(engine.glue, info)
-    if keys:
+    if opts.partitioned_by:
         catalog.add_partitions(engine.glue, info, partitions)
     return QueryResult(
         sql=text,

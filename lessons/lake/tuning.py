@@ -23,6 +23,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -38,6 +39,7 @@ from lessons.lake.athena import Engine
 from lessons.lake.catalog import Column, Partition, TableInfo
 from lessons.lake.layout import BUCKET, Lake, join
 
+MB = facts.BYTES_PER_UNIT["MB"]  # the tables show decimal megabytes, the unit Athena bills in
 COMPACT_ROWS = 2_000_000  # rows per compacted file: large files, few objects
 ROW_GROUP_ROWS = 1024 * 1024  # pyarrow's default row group size, stated so it cannot drift
 BASELINE = "csv"
@@ -206,7 +208,7 @@ class Stored:
 
 
 def store_variant(
-    glue, lake: Lake, plays: pa.Table, variant: Variant, database: str, prefix: str
+    glue: Any, lake: Lake, plays: pa.Table, variant: Variant, database: str, prefix: str
 ) -> Stored:
     """Write, register (table and partitions) and measure one variant."""
     location = f"s3://{BUCKET}/{prefix.strip('/')}/{variant.name}/"
@@ -251,7 +253,7 @@ class Experiment:
 
 
 def run_experiment(
-    glue,
+    glue: Any,
     lake: Lake,
     rows: int = 200_000,
     seed: int = 42,
@@ -275,22 +277,26 @@ def run_experiment(
     days = sorted(pc.unique(plays["dt"]).to_pylist())
     queries = query_set(days[len(days) // 2])
     stored = tuple(store_variant(glue, lake, plays, v, database, prefix) for v in variants)
-    records = []
     with Engine(glue, lake, database=database) as engine:
-        for item in stored:
-            for query, template in queries.items():
-                measured = _run(engine, template.format(table=item.table.name), repeats)
-                records.append(
-                    {
-                        "variant": item.variant.name,
-                        "label": item.variant.label,
-                        "query": query,
-                        "objects": item.files,
-                        "size on S3 (bytes)": item.size_bytes,
-                        **measured,
-                    }
-                )
+        records = [
+            _record(engine, item, query, template, repeats)
+            for item in stored
+            for query, template in queries.items()
+        ]
     return Experiment(with_ratios(pd.DataFrame(records)), stored, queries, plays.num_rows)
+
+
+def _record(
+    engine: Engine, item: Stored, query: str, template: str, repeats: int
+) -> dict[str, object]:
+    return {
+        "variant": item.variant.name,
+        "label": item.variant.label,
+        "query": query,
+        "objects": item.files,
+        "size on S3 (bytes)": item.size_bytes,
+        **_run(engine, template.format(table=item.table.name), repeats),
+    }
 
 
 def with_ratios(runs: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
@@ -352,9 +358,9 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     if "query" in table:
         out["query"] = table["query"]
     out["objects"] = table["objects"]
-    out["size (MB)"] = (table["size on S3 (bytes)"] / 1e6).round(2)
+    out["size (MB)"] = (table["size on S3 (bytes)"] / MB).round(2)
     out["run time (ms)"] = (table["run time (s)"] * 1000).round(1)
-    out["data scanned (MB)"] = (table["data scanned (bytes)"] / 1e6).round(3)
+    out["data scanned (MB)"] = (table["data scanned (bytes)"] / MB).round(3)
     out["cost (USD)"] = table["cost (USD)"].map(lambda v: f"{v:.6f}")
     out["size saving"] = table["size saving"].map(lambda v: f"{v:.1%}")
     out["speedup"] = table["speedup"].map(lambda v: f"{v:.1f}x")
@@ -372,7 +378,7 @@ def lab_variant(
 
 
 def compare_with_baseline(
-    glue, lake: Lake, rows: int, seed: int, variant: Variant, database: str
+    glue: Any, lake: Lake, rows: int, seed: int, variant: Variant, database: str
 ) -> pd.DataFrame:
     """Run the query set on the CSV baseline and on `variant`; the runs table without results."""
     baseline = Variant(BASELINE, "csv", "none")

@@ -8,23 +8,28 @@ contract for the Athena engine and for the other lake modules (Lake Formation, t
 `visible_files` is the flat form, one ``(path, partition values)`` pair per data file.
 
 Fidelity: registered partitions come from ``get_partitions`` through the real Glue API.
-Projection supports the ``date``, ``integer`` and ``enum`` types with ``range``, ``format``,
-``interval``, ``interval.unit``, ``digits``, ``values`` and ``storage.location.template`` as
-Athena documents them; ``injected`` projection is refused with a message. As in Athena, a table
-with projection enabled ignores the partitions registered in the catalog. Date formats use the
-Java pattern letters ``yyyy MM dd HH mm ss``; ``NOW`` in a range needs a clock passed in (no
-wall-clock here). Unpartitioned tables read every object under their location, subfolders
-included; names starting with ``_`` or ``.`` are skipped, as Athena skips them.
+Projection supports the ``date``, ``integer``, ``enum`` and ``injected`` types with ``range``,
+``format``, ``interval``, ``interval.unit``, ``digits``, ``values`` and
+``storage.location.template`` as Athena documents them: enum values keep their white space, a
+date format finer than a day needs ``interval.unit``, the template must name every partition
+key, and an injected key takes its values from the query's static equality conditions (none:
+CONSTRAINT_VIOLATION). As in Athena, a table with projection enabled ignores the partitions
+registered in the catalog. Date formats use the Java pattern letters ``yyyy MM dd HH mm ss``;
+``NOW`` in a range needs a clock passed in (no wall-clock here). Unpartitioned tables read
+every object under their location, subfolders included; names starting with ``_`` or ``.`` are
+skipped, as Athena skips them.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from calendar import monthrange
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from lessons.errors import LabError
 from lessons.lake import catalog
@@ -42,6 +47,7 @@ _JAVA_TO_STRFTIME = (
     ("ss", "%S"),
 )
 _UNIT_STEPS = {
+    "SECONDS": timedelta(seconds=1),
     "MINUTES": timedelta(minutes=1),
     "HOURS": timedelta(hours=1),
     "DAYS": timedelta(days=1),
@@ -87,7 +93,8 @@ def java_to_strftime(pattern: str) -> str:
 
 def _add_months(moment: datetime, months: int) -> datetime:
     index = moment.year * 12 + moment.month - 1 + months
-    return moment.replace(year=index // 12, month=index % 12 + 1, day=min(moment.day, 28))
+    year, month = index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
 
 
 def _shift(moment: datetime, amount: int, unit: str) -> datetime:
@@ -118,8 +125,14 @@ def _range_end(text: str, fmt: str, now: datetime | None, key: str) -> datetime:
         ) from exc
 
 
-def _default_unit(java_format: str) -> str:
-    for letters, unit in (("mm", "MINUTES"), ("HH", "HOURS"), ("dd", "DAYS"), ("MM", "MONTHS")):
+def _default_unit(java_format: str, key: str) -> str:
+    """Athena infers the step of a day-or-coarser format; a finer one must name its unit."""
+    if "HH" in java_format or "mm" in java_format or "ss" in java_format:
+        raise PartitionError(
+            f"projection.{key}.format {java_format!r} is finer than a day: set "
+            f"projection.{key}.interval.unit (e.g. HOURS), as Athena requires."
+        )
+    for letters, unit in (("dd", "DAYS"), ("MM", "MONTHS")):
         if letters in java_format:
             return unit
     return "YEARS"
@@ -134,36 +147,53 @@ def _date_values(params: dict[str, str], key: str, now: datetime | None) -> list
     if len(parts) != 2:
         raise PartitionError(f"projection.{key}.range must be 'start,end' (e.g. 2026-11-01,NOW).")
     start, end = (_range_end(p, fmt, now, key) for p in parts)
-    step = int(params.get(f"projection.{key}.interval", "1"))
-    unit = params.get(f"projection.{key}.interval.unit", _default_unit(java_format))
-    if step < 1:
-        raise PartitionError(f"projection.{key}.interval must be a positive whole number.")
+    step = _positive_int(params.get(f"projection.{key}.interval", "1"), f"{key}.interval")
+    unit = params.get(f"projection.{key}.interval.unit") or _default_unit(java_format, key)
     values: list[str] = []
     moment = start
-    while moment <= end:
+    while moment <= end and len(values) <= MAX_PROJECTED_PARTITIONS:
         values.append(moment.strftime(fmt))
-        if len(values) > MAX_PROJECTED_PARTITIONS:
-            break
-        moment = _shift(moment, step, unit)
+        # Step from the start each time, so Jan 31 + 1 month (Feb 28) does not drift to the 28th.
+        moment = _shift(start, len(values) * step, unit)
     return values
+
+
+def _positive_int(text: str, name: str) -> int:
+    try:
+        number = int(text.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise PartitionError(f"projection.{name} must be a positive whole number, not {text!r}.")
+    return number
 
 
 def _integer_values(params: dict[str, str], key: str) -> list[str]:
     try:
         low, high = (int(p) for p in params.get(f"projection.{key}.range", "").split(","))
-        step = int(params.get(f"projection.{key}.interval", "1"))
-        digits = int(params.get(f"projection.{key}.digits", "0"))
     except ValueError as exc:
         raise PartitionError(
             f"projection.{key}.range must be two whole numbers 'low,high'."
         ) from exc
+    step = _positive_int(params.get(f"projection.{key}.interval", "1"), f"{key}.interval")
+    digits = params.get(f"projection.{key}.digits")
+    width = _positive_int(digits, f"{key}.digits") if digits is not None else 0
     if high - low > MAX_PROJECTED_PARTITIONS * step:
         raise PartitionError(f"projection.{key}.range would project too many partitions.")
-    return [str(v).zfill(digits) for v in range(low, high + 1, max(step, 1))]
+    return [str(v).zfill(width) for v in range(low, high + 1, step)]
 
 
-def projected_values(table: TableInfo, key: str, now: datetime | None = None) -> list[str]:
-    """Every value partition projection gives one partition key."""
+def projected_values(
+    table: TableInfo,
+    key: str,
+    now: datetime | None = None,
+    injected: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """Every value partition projection gives one partition key.
+
+    An ``injected`` key takes its values from the query itself (`injected`: the values its
+    WHERE clause names with static equality conditions, as the engine extracts them).
+    """
     params = table.parameters
     kind = params.get(f"projection.{key}.type", "").strip().lower()
     if kind == "date":
@@ -171,12 +201,16 @@ def projected_values(table: TableInfo, key: str, now: datetime | None = None) ->
     if kind == "integer":
         return _integer_values(params, key)
     if kind == "enum":
-        return [v.strip() for v in params.get(f"projection.{key}.values", "").split(",") if v]
+        # Athena keeps white space as part of an enum value ("a, b" projects "a" and " b").
+        return [v for v in params.get(f"projection.{key}.values", "").split(",") if v]
     if kind == "injected":
-        raise PartitionError(
-            f"Injected projection of {key!r} is not supported in this lab; use date, integer "
-            "or enum."
-        )
+        if not injected or not injected.get(key):
+            raise PartitionError(
+                f"CONSTRAINT_VIOLATION: For the injected projected partition column {key}, the "
+                "WHERE clause must contain only static equality conditions, and at least one "
+                "such condition must be present."
+            )
+        return list(dict.fromkeys(injected[key]))
     raise PartitionError(
         f"Partition projection is enabled on {table.database}.{table.name} but "
         f"projection.{key}.type is missing or unknown ({kind!r})."
@@ -192,7 +226,11 @@ def _template_location(table: TableInfo, values: Sequence[str]) -> str:
     return template if template.endswith("/") else template + "/"
 
 
-def projected_partitions(table: TableInfo, now: datetime | None = None) -> list[Partition]:
+def projected_partitions(
+    table: TableInfo,
+    now: datetime | None = None,
+    injected: Mapping[str, Sequence[str]] | None = None,
+) -> list[Partition]:
     """The partitions projection computes (no catalog call), each with its templated location."""
     template = table.parameters.get("storage.location.template")
     missing = [
@@ -200,7 +238,7 @@ def projected_partitions(table: TableInfo, now: datetime | None = None) -> list[
     ]
     if missing:
         raise PartitionError(f"storage.location.template must contain ${{{missing[0]}}}.")
-    per_key = [projected_values(table, c.name, now) for c in table.partition_keys]
+    per_key = [projected_values(table, c.name, now, injected) for c in table.partition_keys]
     total = 1
     for values in per_key:
         total *= len(values)
@@ -213,14 +251,21 @@ def projected_partitions(table: TableInfo, now: datetime | None = None) -> list[
 
 
 def visible_partitions(
-    glue, lake: Lake, table: TableInfo, now: datetime | None = None
+    glue: Any,
+    lake: Lake,
+    table: TableInfo,
+    now: datetime | None = None,
+    injected: Mapping[str, Sequence[str]] | None = None,
 ) -> list[PartitionFiles]:
-    """The partitions a query on `table` can see, with their files (empty ones dropped)."""
+    """The partitions a query on `table` can see, with their files (empty ones dropped).
+
+    `injected`: values the query names for partition keys with ``injected`` projection.
+    """
     if not table.partition_keys:
         files = tuple(catalog.data_files(lake, table.location))
         return [PartitionFiles((), table.location, files)] if files else []
     if projection_enabled(table):
-        partitions = projected_partitions(table, now)
+        partitions = projected_partitions(table, now, injected)
     else:
         partitions = catalog.get_partitions(glue, table)
     keys = [c.name for c in table.partition_keys]
@@ -237,7 +282,7 @@ def visible_partitions(
 
 
 def visible_files(
-    glue, lake: Lake, table: TableInfo, now: datetime | None = None
+    glue: Any, lake: Lake, table: TableInfo, now: datetime | None = None
 ) -> list[tuple[Path, dict[str, str]]]:
     """Every data file a query on `table` may read, with its partition values (key → text)."""
     return [

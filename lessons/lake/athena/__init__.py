@@ -31,7 +31,11 @@ rounding up to the megabyte, and CTAS defaults (Parquet, GZIP) follow Athena's d
 Simplified: one machine instead of Athena's distributed workers, so run times are a laptop's and
 only their ratios carry over; CSV tables are parsed by DuckDB with the catalog's column types
 (LazySimpleSerDe-style, no quoting) and ``skip.header.line.count``; JSON keys are matched by
-name. ORC, Avro, bucketing, views, INSERT INTO and Iceberg tables are refused with a message.
+name. ORC, Avro, bucketing, views, INSERT INTO and Iceberg tables are refused with a message, and
+so are DuckDB's own file and environment functions (``read_csv``, ``getenv``, ...), which Athena
+does not have and which would read around the catalog. ``LIMIT`` is DuckDB's: a Parquet scan may
+stop early (fewer bytes), text files count as read whole; AWS does not document how far Athena
+reads before a ``LIMIT`` is met, so no lesson asserts a LIMIT saving.
 """
 
 from __future__ import annotations

@@ -21,11 +21,20 @@ from sqlglot.errors import ParseError
 from lessons.lake import catalog, ctas
 from lessons.lake.athena.billing import QueryResult
 from lessons.lake.athena.common import AthenaError, _first_line
-from lessons.lake.athena.partitions import _spec_text, parse_partition_specs, prune
+from lessons.lake.athena.partitions import (
+    _spec_text,
+    injected_values,
+    parse_partition_specs,
+    prune,
+)
 from lessons.lake.athena.relations import LakeFileSystem, is_compressed_text, relation_sql
 from lessons.lake.catalog import Partition, TableInfo
 from lessons.lake.layout import DATABASE, Lake
-from lessons.lake.visibility import discover_partitions, visible_partitions
+from lessons.lake.visibility import (
+    discover_partitions,
+    projection_enabled,
+    visible_partitions,
+)
 
 OFFLINE_CONFIG = {
     "autoinstall_known_extensions": False,
@@ -42,6 +51,26 @@ _ALTER = re.compile(
     rf"^ALTER\s+TABLE\s+{_NAME}\s+(ADD|DROP)\s+(IF\s+(?:NOT\s+)?EXISTS\s+)?(PARTITION\b.*)$",
     re.I | re.S,
 )
+
+
+# DuckDB functions that read files or the environment: not Athena SQL, and they would let a
+# query read around the catalog (and Lake Formation). Course SQL is trusted, but a typo here
+# should fail like Athena would, not read the machine.
+_FILE_FUNCTIONS = re.compile(
+    r"^(read_\w+|\w+_scan|glob|getenv|sniff_csv|parquet_\w+|duckdb_\w+|iceberg_\w+)$", re.I
+)
+
+
+def _refuse_file_functions(tree: exp.Expression) -> None:
+    for node in tree.find_all(exp.Func):
+        name = node.sql_name() if not isinstance(node, exp.Anonymous) else node.name
+        if _FILE_FUNCTIONS.match(name or ""):
+            raise AthenaError(
+                f"{name.lower()}() is not Athena SQL: Athena reads only through catalog tables."
+            )
+    for ref in tree.find_all(exp.Table):
+        if not isinstance(ref.this, exp.Identifier):
+            raise AthenaError("Read data through a catalog table (FROM db.table), not a function.")
 
 
 @dataclass
@@ -159,6 +188,7 @@ class Engine:
         return trees[0]
 
     def _plan(self, tree: exp.Query) -> _Plan:
+        _refuse_file_functions(tree)
         tree = tree.copy()
         ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
         relations: dict[str, str] = {}
@@ -170,7 +200,8 @@ class Engine:
                 continue
             asked = time.perf_counter()
             info = self.table_info(ref.db or None, ref.name)
-            visible = visible_partitions(self.glue, self.lake, info, self.now)
+            injected = injected_values(info, ref) if projection_enabled(info) else None
+            visible = visible_partitions(self.glue, self.lake, info, self.now, injected)
             plan.catalog_s += time.perf_counter() - asked
             parts = prune(self._planner, info, ref, visible)
             placeholder = f"__athena_ref_{i}__"
@@ -234,6 +265,8 @@ class Engine:
         info = self._named(match)
         action, if_clause, rest = match.group(3).upper(), match.group(4), match.group(5)
         specs = parse_partition_specs(info, rest)
+        if len({v for v, _ in specs}) != len(specs):
+            raise AthenaError("The statement names the same partition twice.")
         known = {p.values for p in catalog.get_partitions(self.glue, info)}
         if action == "ADD":
             clash = [v for v, _ in specs if v in known]

@@ -89,6 +89,43 @@ def prune(
 
 def _partition_conjuncts(table: TableInfo, ref: exp.Table) -> list[str]:
     """The ANDed WHERE terms of `ref`'s own SELECT that use only `ref`'s partition keys."""
+    return [term.sql(dialect="duckdb") for term in _key_terms(table, ref)]
+
+
+def injected_values(table: TableInfo, ref: exp.Table) -> dict[str, list[str]]:
+    """Values the query names for each partition key with static equality conditions.
+
+    ``dt = '2026-11-03'`` and ``dt IN ('a', 'b')`` name values; several such conditions on one
+    key keep the values they share. A key that any other kind of condition constrains (a range,
+    a function) names none: Athena then fails a query on an ``injected`` key.
+    """
+    found: dict[str, set[str]] = {}
+    spoiled: set[str] = set()
+    for term in _key_terms(table, ref):
+        names = {c.name.lower() for c in term.find_all(exp.Column)}
+        values = _static_values(term)
+        for name in names:
+            if values is None or len(names) > 1:
+                spoiled.add(name)
+            else:
+                found[name] = found[name] & values if name in found else set(values)
+    return {k: sorted(v) for k, v in found.items() if k not in spoiled}
+
+
+def _static_values(term: exp.Expression) -> set[str] | None:
+    if isinstance(term, exp.EQ):
+        sides = [term.this, term.expression]
+        literals = [s for s in sides if isinstance(s, exp.Literal)]
+        columns = [s for s in sides if isinstance(s, exp.Column)]
+        return {literals[0].name} if len(literals) == 1 and len(columns) == 1 else None
+    if isinstance(term, exp.In) and isinstance(term.this, exp.Column) and term.expressions:
+        items = term.expressions
+        return {i.name for i in items} if all(isinstance(i, exp.Literal) for i in items) else None
+    return None
+
+
+def _key_terms(table: TableInfo, ref: exp.Table) -> list[exp.Expression]:
+    """The ANDed WHERE terms that use only `ref`'s partition keys, column qualifiers removed."""
     select = ref.parent.parent if isinstance(ref.parent, exp.From | exp.Join) else None
     if not isinstance(select, exp.Select) or not select.args.get("where"):
         return []
@@ -114,7 +151,7 @@ def _partition_conjuncts(table: TableInfo, ref: exp.Table) -> list[str]:
             for column in term.find_all(exp.Column):
                 column.set("table", None)
                 column.set("db", None)
-            found.append(term.sql(dialect="duckdb"))
+            found.append(term)
     return found
 
 
