@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lessons.course import TOPICS
+from lessons.i18n import t
 
 TOPIC_COLOURS = {
     "dataset": "#6c757d",
@@ -115,10 +116,16 @@ def ranking_bar(df: pd.DataFrame, label: str, value: str, title: str, top: int =
     return fig
 
 
-def time_series(df: pd.DataFrame, x: str, y: str, title: str) -> go.Figure:
-    """A line over time (e.g. plays per hour)."""
+def time_series(
+    df: pd.DataFrame, x: str, y: str, title: str,
+    x_title: str | None = None, y_title: str | None = None,
+) -> go.Figure:  # fmt: skip
+    """A line over time (e.g. plays per hour); axis titles default to the column names."""
     fig = go.Figure(go.Scatter(x=df[x], y=df[y], mode="lines"))
-    fig.update_layout(title=title, height=320, xaxis_title=x, yaxis_title=y)
+    fig.update_layout(
+        title=title, height=320, xaxis_title=x if x_title is None else x_title,
+        yaxis_title=y if y_title is None else y_title,
+    )  # fmt: skip
     return fig
 
 
@@ -253,15 +260,17 @@ def athena_variant_bars(
     return fig
 
 
-def athena_scanned_and_cost(summary: pd.DataFrame, title: str) -> go.Figure:
+def athena_scanned_and_cost(summary: pd.DataFrame, title: str, lang: str = "en") -> go.Figure:
     """Data scanned (log scale) and cost per variant, side by side; the CSV baseline in grey.
 
-    summary: columns variant, label, data scanned (bytes), cost (USD).
+    summary: columns variant, label, data scanned (bytes), cost (USD). The two panel titles are
+    in `lang` (English by default, as the notebooks show them).
     """
     from plotly.subplots import make_subplots
 
     colours = [_BASELINE_COLOUR if v == "csv" else _VARIANT_COLOUR for v in summary["variant"]]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("data scanned (MB)", "cost (USD)"))
+    panels = (t("lake.athena.axis.scanned_mb", lang), t("lake.athena.axis.cost_usd", lang))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=panels)
     fig.add_trace(go.Bar(x=summary["label"], y=summary["data scanned (bytes)"] / 1e6,
                          marker_color=colours, showlegend=False), row=1, col=1)  # fmt: skip
     fig.add_trace(go.Bar(x=summary["label"], y=summary["cost (USD)"], marker_color=colours,

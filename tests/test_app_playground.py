@@ -61,6 +61,25 @@ def test_the_page_reads_in_korean(no_network) -> None:
     at.switch_page("views/playground.py")
     at.run()
     assert not at.exception and at.title[0].value == "SQL 놀이터"
+    seen, grants = at.dataframe[0].value, at.dataframe[1].value
+    assert list(seen.columns) == ["테이블", "권한", "보이는 열", "숨겨진 열", "보이는 행"]
+    assert list(grants.columns) == ["보안 주체", "리소스", "대상", "권한", "세부 내용"]
+
+
+def test_query_results_keep_their_own_column_names_in_korean(no_network) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "ko"
+    at.switch_page("views/playground.py")
+    at = _run(at.run(), "admin", "SELECT uuid, dt AS rows FROM plays LIMIT 3")
+    assert not at.exception and not at.error
+    assert list(at.dataframe[-1].value.columns) == ["uuid", "rows"], "data, not page text"
+
+
+def test_the_page_tables_keep_english_headers_in_english(page: AppTest) -> None:
+    assert list(page.dataframe[0].value.columns) == [
+        "table", "permissions", "columns", "hidden columns", "rows"]  # fmt: skip
+    assert list(page.dataframe[1].value.columns) == [
+        "principal", "resource", "on", "permissions", "detail"]  # fmt: skip
 
 
 def test_a_join_with_repeated_column_names_is_shown(page: AppTest) -> None:

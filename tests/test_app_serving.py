@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from lessons.i18n import t
 from lessons.paths import PROJECT_ROOT
+from tests.chart_json import axis_titles, figures
 
 APP = str(PROJECT_ROOT / "app.py")
 TIMEOUT_S = 120
@@ -73,9 +75,10 @@ def test_the_chooser_follows_the_workload() -> None:
 def test_the_warehouse_tab_moves_nothing_for_co_located_keys_in_korean() -> None:
     at = run_page("engines.py", "ko")
     assert not at.exception and not at.error
-    dist = next(d.value for d in at.dataframe if "strategy" in d.value.columns)
+    strategy, moved = t("serving.col.strategy", "ko"), t("serving.col.mb_moved", "ko")
+    dist = next(d.value for d in at.dataframe if strategy in d.value.columns)
     first = dist.iloc[0]
-    assert first["strategy"] == "DS_DIST_NONE" and first["MB moved"] == 0
+    assert first[strategy] == "DS_DIST_NONE" and first[moved] == 0
 
 
 def test_a_device_filter_left_over_for_a_principal_without_device_id_is_dropped() -> None:
@@ -112,3 +115,34 @@ def test_the_chooser_takes_the_edge_values_of_its_inputs() -> None:
         assert len(rows) == 10
     # 20 MB records: larger than a Kinesis record may be, so the stream is not a fit.
     assert rows["Amazon Kinesis Data Streams"] == "not a fit"
+
+
+def test_korean_dashboard_charts_and_table_are_korean() -> None:
+    ko, en = run_page("dashboard.py", "ko"), run_page("dashboard.py")
+    assert not ko.exception and not ko.error
+    over_time = [f for f in figures(ko) if axis_titles(f)]
+    assert [axis_titles(f) for f in over_time] == [{"xaxis": "시간", "yaxis": "재생 수"}]
+    assert [axis_titles(f) for f in figures(en) if axis_titles(f)] == [
+        {"xaxis": "time", "yaxis": "plays"}]  # fmt: skip
+    pairs = next(f for f in figures(ko) if f["layout"]["title"]["text"].startswith("기기와"))
+    assert all(label.startswith("기기 ") for label in pairs["data"][0]["y"])
+    ko.button[0].click().run()  # widgets keep their Korean labels when the page runs again
+    assert not ko.exception and not ko.error
+    table = ko.dataframe[0].value
+    assert list(table.columns) == [
+        "방식", "중앙값(ms)", "p95(ms)", "보이는 재생 수", "아직 반영되지 않은 재생 수",
+        "데이터 경과 시간(분)"]  # fmt: skip
+    assert list(table["방식"]) == ["SPICE", "직접 쿼리"]
+
+
+def test_korean_engine_tables_have_korean_headers() -> None:
+    ko, en = run_page("engines.py", "ko"), run_page("engines.py")
+    ko_headers = {str(c) for frame in ko.dataframe for c in frame.value.columns}
+    en_headers = {str(c) for frame in en.dataframe for c in frame.value.columns}
+    assert {"sort key", "fact style", "bytes billed", "billed while idle", "price source",
+            "largest record", "billed by"} <= en_headers  # fmt: skip
+    assert {"정렬 키", "조인 전략", "청구된 바이트", "유휴 시간에도 청구", "가격 출처",
+            "최대 레코드 크기", "과금 기준"} <= ko_headers  # fmt: skip
+    assert ko_headers & en_headers == {"USD"}, "only the currency code reads the same"
+    spectrum = next(d.value for d in ko.dataframe if "파티션" in d.value.columns)
+    assert list(spectrum["파티션"]) == ["모든 날짜", "2026-11-04"]

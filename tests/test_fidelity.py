@@ -35,3 +35,14 @@ def test_the_page_lists_every_note_and_filters_by_topic() -> None:
     expected = [n for n in fidelity.fidelity_notes() if n.topic == "search"]
     assert len(at.expander) == len(expected) > 0
     assert all("lessons.search" in e.label for e in at.expander)
+
+
+def test_the_page_speaks_korean_around_the_notes() -> None:
+    at = AppTest.from_file(str(VIEWS_DIR / "fidelity.py"), default_timeout=60)
+    at.session_state["lang"] = "ko"
+    at.run()
+    assert not at.exception
+    assert at.selectbox[0].label == "주제" and at.selectbox[0].options[0] == "모든 주제"
+    korean_titles = tuple(topic.title("ko") for topic in course.TOPICS)
+    assert all(e.label.startswith(korean_titles) for e in at.expander)
+    assert at.caption[0].value == f"모델 {len(fidelity.fidelity_notes())}개"

@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from lessons import charts, localaws
+from lessons.i18n import t
 from lessons.lake import tuning
 from lessons.lake.layout import Lake
 from lessons.paths import data_dir
-from views.common import tr
+from views.common import lang, tr
 
 SEED = 42
 CODECS = {"parquet": ["snappy", "zstd", "gzip", "none"], "csv": ["none", "gzip"]}
@@ -30,7 +31,31 @@ def measured(rows: int, fmt: str, compression: str, partitioned: bool, small: bo
 def per_query(runs: pd.DataFrame, value: str, scale: float) -> pd.DataFrame:
     names = {"csv": tr("lake.athena.baseline"), "tuned": tr("lake.athena.tuned")}
     table = runs.pivot(index="query", columns="variant", values=value) * scale
+    table = table.rename_axis(index=tr("lake.athena.col.query"))
     return table.rename(columns=names)[[names["csv"], names["tuned"]]]
+
+
+# Query names and variant-label words as lessons.lake.tuning writes them -> app text keys.
+QUERY_KEYS = {
+    t(f"lake.athena.query.{name}", "en"): f"lake.athena.query.{name}"
+    for name in ("aggregate", "by_date", "limit", "group_by")
+}
+LABEL_WORDS = ("uncompressed", "by_dt", "rows_per_object")
+HEADER_KEYS = {
+    t(f"lake.athena.col.{name}", "en"): f"lake.athena.col.{name}"
+    for name in ("variant", "query", "objects", "size_mb", "run_ms", "scanned_mb", "cost_usd",
+                 "size_saving", "speedup", "scanned_saving", "cost_saving")
+}  # fmt: skip
+
+
+def in_words(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with query names and variant labels in the learner's language."""
+    label = runs["label"]
+    for word in LABEL_WORDS:
+        key = f"lake.athena.label.{word}"
+        label = label.str.replace(t(key, "en"), tr(key), regex=False)
+    query = runs["query"].map(lambda q: tr(QUERY_KEYS[q]) if q in QUERY_KEYS else q)
+    return runs.assign(label=label, query=query)
 
 
 st.title(tr("lake.athena.nav"))
@@ -57,14 +82,20 @@ cols[1].metric(tr("lake.athena.scanned_saving"), f"{summary['scanned saving']:.1
 cols[2].metric(tr("lake.athena.speedup"), f"{summary['speedup']:.1f}x")
 cols[3].metric(tr("lake.athena.cost_saving"), f"{summary['cost saving']:.1%}")
 
+shown = in_words(runs)
 charts_row = st.columns(3)
 charts_row[0].caption(tr("lake.athena.chart.scanned"))
-charts_row[0].bar_chart(per_query(runs, "data scanned (bytes)", 1e-6), stack=False)
+charts_row[0].bar_chart(per_query(shown, "data scanned (bytes)", 1 / tuning.MB), stack=False)
 charts_row[1].caption(tr("lake.athena.chart.time"))
-charts_row[1].bar_chart(per_query(runs, "run time (s)", 1000), stack=False)
+charts_row[1].bar_chart(per_query(shown, "run time (s)", 1000), stack=False)
 charts_row[2].caption(tr("lake.athena.chart.cost"))
-charts_row[2].bar_chart(per_query(runs, "cost (USD)", 1), stack=False)
+charts_row[2].bar_chart(per_query(shown, "cost (USD)", 1), stack=False)
 st.info(tr("lake.athena.note"))
 st.subheader(tr("lake.athena.table"))
-st.dataframe(tuning.display_table(runs), hide_index=True)
-st.plotly_chart(charts.athena_scanned_and_cost(tuning.summarise(runs), tr("lake.athena.nav")))
+headed = tuning.display_table(shown).rename(
+    columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c
+)
+st.dataframe(headed, hide_index=True)
+st.plotly_chart(
+    charts.athena_scanned_and_cost(tuning.summarise(shown), tr("lake.athena.nav"), lang())
+)

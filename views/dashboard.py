@@ -2,14 +2,26 @@
 
 import tempfile
 
+import pandas as pd
 import streamlit as st
 
 from lessons.data import DatasetConfig
+from lessons.i18n import t
 from lessons.serving import access, dashboard, figures, processed, spice
-from views.common import tr
+from views.common import lang, tr
 
 ROWS, SEED = 200_000, 11
 START = "2026-11-02"
+# Headers and mode names of the both-modes table -> app text keys.
+HEADER_KEYS = {
+    "mode": "serving.col.mode",
+    "median ms": "serving.col.median_ms",
+    "p95 ms": "serving.col.p95_ms",
+    "plays shown": "serving.col.plays_shown",
+    "plays not shown yet": "serving.col.not_shown",
+    "staleness min": "serving.col.staleness_min",
+}
+MODE_KEYS = {t(key, "en"): key for key in ("serving.mode.spice", "serving.mode.direct")}
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,15 +57,26 @@ def choices(glob: str) -> tuple[list[str], list[int], list]:
     return list(frame[0]), list(frame[1]), list(frame[2])
 
 
+def headed(table: pd.DataFrame) -> pd.DataFrame:
+    """The both-modes table with its headers and mode names in the learner's language."""
+    shown = table.assign(
+        mode=table["mode"].map(lambda m: tr(MODE_KEYS[m]) if m in MODE_KEYS else m)
+    )
+    return shown.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+
+
 st.title(tr("serving.nav.dashboard"))
 st.write(tr("serving.dash.intro"))
 glob = lake_glob(ROWS, SEED)
 artists, devices, days = choices(glob)
 people = {**access.lake_formation_principals(), **access.default_principals(artists)}
+# Widget labels are formatted again when the widgets' state is read (AppTest does it outside
+# the script run), so the format function keeps the language of this run.
+words = lang()
 
 top = st.columns(4)
 mode = top[0].radio(tr("serving.dash.mode"), ["spice", "direct"],
-                    format_func=lambda m: tr(f"serving.dash.mode.{m}"))  # fmt: skip
+                    format_func=lambda m: t(f"serving.dash.mode.{m}", words))  # fmt: skip
 interval = top[1].selectbox(tr("serving.dash.interval"), [60, 120, 360, 1440])
 hour = top[2].slider(tr("serving.dash.clock"), 1, 24 * len(days), 24 * len(days))
 who = top[3].selectbox(tr("serving.dash.principal"), list(people),
@@ -94,7 +117,7 @@ for i, name in enumerate(dashboard.VISUALS):
     with grid[i % 2]:
         if name in view.visuals:
             frame = view.visuals[name]
-            st.plotly_chart(figures.visual(name, frame, tr(f"serving.visual.{name}")))
+            st.plotly_chart(figures.visual(name, frame, tr(f"serving.visual.{name}"), words))
         else:
             st.info(f"{tr(f'serving.visual.{name}')}: {tr('serving.dash.hidden')} "
                     f"{view.hidden[name]}")  # fmt: skip
@@ -104,5 +127,5 @@ if st.button(tr("serving.dash.compare")):
     clicks = spice.sample_interactions(artists, devices, days, 12, seed=1)
     if not principal.may_see("device_id"):
         clicks = [dashboard.Filters(c.start, c.end, c.artists) for c in clicks]
-    st.dataframe(spice.compare_modes(spice_data, direct(glob), now, clicks, principal),
+    st.dataframe(headed(spice.compare_modes(spice_data, direct(glob), now, clicks, principal)),
                  hide_index=True)  # fmt: skip

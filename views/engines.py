@@ -11,10 +11,20 @@ import streamlit as st
 
 from lessons.data import DatasetConfig, generate_plays, generate_tracks
 from lessons.errors import LabError
+from lessons.i18n import t
 from lessons.serving import chooser, processed, warehouse
 from views.common import lang, tr
 
 ROWS, SEED = 1_000_000, 5
+# Table headers as lessons.serving writes them -> app text keys (serving.col.<name>).
+HEADER_NAMES = (
+    "sort_key", "blocks", "blocks_read", "blocks_skipped", "skipped_pct", "rows_matching",
+    "fact_style", "dim_style", "strategy", "mb_moved", "mb_stored", "busiest_slice", "partitions",
+    "files", "bytes_scanned", "bytes_billed", "usd", "usd_lower", "option", "unit", "quantity",
+    "idle_billed", "price_source", "service", "largest_record", "keeps_data", "corrected",
+    "billed_by",
+)  # fmt: skip
+HEADER_KEYS = {t(f"serving.col.{name}", "en"): f"serving.col.{name}" for name in HEADER_NAMES}
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,28 +58,36 @@ def lake_folder(rows: int, seed: int) -> str:
     return str(processed.write_processed_data(root, DatasetConfig(rows=rows, seed=seed)))
 
 
+def headed(frame: pd.DataFrame | list[dict]) -> pd.DataFrame:
+    """A table with its headers in the learner's language."""
+    table = pd.DataFrame(frame)
+    return table.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+
+
 def warehouse_tab() -> None:
     st.write(tr("serving.wh.zone_intro"))
-    st.dataframe(zone_table(ROWS, SEED), hide_index=True)
+    st.dataframe(headed(zone_table(ROWS, SEED)), hide_index=True)
     st.write(tr("serving.wh.dist_intro"))
     left, right = st.columns(2)
     nodes = left.slider(tr("serving.wh.nodes"), 2, 16, 4)
     slices = right.select_slider(tr("serving.wh.slices"), [1, 2, 4, 16], 2)
-    st.dataframe(distribution(ROWS, SEED, nodes, slices), hide_index=True)
+    st.dataframe(headed(distribution(ROWS, SEED, nodes, slices)), hide_index=True)
     st.write(tr("serving.wh.spectrum_intro"))
     folder = lake_folder(200_000, SEED)
     scans = {
-        days[0] if days else "all days": warehouse.spectrum_scan(folder, ["artist_name"], days)
+        days[0] if days else tr("serving.wh.all_days"): warehouse.spectrum_scan(
+            folder, ["artist_name"], days
+        )
         for days in (None, ["2026-11-04"])
     }
-    st.dataframe(
+    st.dataframe(headed(
         [{"partitions": k, "files": s.files, "bytes scanned": s.bytes_scanned,
-          "bytes billed": s.bytes_billed, "USD": round(s.usd, 6)} for k, s in scans.items()],
+          "bytes billed": s.bytes_billed, "USD": round(s.usd, 6)} for k, s in scans.items()]),
         hide_index=True,
     )  # fmt: skip
     st.write(tr("serving.wh.units_intro"))
     busy = st.slider(tr("serving.wh.busy"), 0.0, 24.0, 2.0, 0.5)
-    st.dataframe(warehouse.compute_units(busy, nodes), hide_index=True)
+    st.dataframe(headed(warehouse.compute_units(busy, nodes)), hide_index=True)
 
 
 def chooser_tab() -> None:
@@ -90,13 +108,13 @@ def chooser_tab() -> None:
         return
     st.dataframe(chooser.assessment_table(work, lang()), hide_index=True)
     st.subheader(tr("serving.ch.estimate"))
-    st.dataframe(chooser.monthly_estimate(work), hide_index=True)
+    st.dataframe(headed(chooser.monthly_estimate(work)), hide_index=True)
     st.caption(f"{tr('serving.ch.emr')} {chooser.emr_hook()}")
 
 
 def tables_tab() -> None:
-    st.dataframe(chooser.stream_comparison(), hide_index=True)
-    st.dataframe(chooser.engine_comparison(), hide_index=True)
+    st.dataframe(headed(chooser.stream_comparison()), hide_index=True)
+    st.dataframe(headed(chooser.engine_comparison()), hide_index=True)
 
 
 st.title(tr("serving.nav.engines"))

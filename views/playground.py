@@ -1,5 +1,6 @@
 """SQL playground: untrusted SQL run as a Lake Formation principal over the demo lake."""
 
+import pandas as pd
 import streamlit as st
 
 from lessons.errors import LabError
@@ -15,6 +16,24 @@ EXAMPLES = (
     "GROUP BY artist_name ORDER BY plays DESC LIMIT 10",
     "SELECT * FROM read_json_auto('lake/**/*.json')",
 )
+
+# Headers of the page's own tables -> app text keys (query results keep their column names).
+HEADER_KEYS = {
+    "table": "lake.playground.col.table",
+    "permissions": "lake.playground.col.permissions",
+    "columns": "lake.playground.col.columns",
+    "hidden columns": "lake.playground.col.hidden",
+    "rows": "lake.playground.col.rows",
+    "principal": "lake.playground.col.principal",
+    "resource": "lake.playground.col.resource",
+    "on": "lake.playground.col.on",
+    "detail": "lake.playground.col.detail",
+}
+
+
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """One of the page's own tables with its headers in the learner's language."""
+    return frame.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,9 +52,9 @@ st.caption(tr("lake.playground.lake").format(rows=built.rows, source=built.sourc
 who = st.selectbox(tr("lake.playground.principal"), list(demo.PRINCIPALS), key="pg_principal")
 principal = demo.PRINCIPALS[who]
 st.subheader(tr("lake.playground.sees"))
-st.dataframe(lakeformation.visibility(policy, principal, snapshot.infos), hide_index=True)
+st.dataframe(headed(lakeformation.visibility(policy, principal, snapshot.infos)), hide_index=True)
 with st.expander(tr("lake.playground.grants")):
-    st.dataframe(lakeformation.grants_table(policy), hide_index=True)
+    st.dataframe(headed(lakeformation.grants_table(policy)), hide_index=True)
 
 example = st.selectbox(tr("lake.playground.example"), EXAMPLES, key="pg_example",
                        format_func=lambda sql: " ".join(sql.split()))  # fmt: skip

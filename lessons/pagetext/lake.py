@@ -40,6 +40,16 @@ TEXT.update(
             "en": "Hidden from this principal by Lake Formation: {columns}",
             "ko": "Lake Formation이 이 주체에게 숨긴 열: {columns}",
         },
+        # Headers of the page's own tables (query results keep their own column names).
+        "lake.playground.col.table": {"en": "table", "ko": "테이블"},
+        "lake.playground.col.permissions": {"en": "permissions", "ko": "권한"},
+        "lake.playground.col.columns": {"en": "columns", "ko": "보이는 열"},
+        "lake.playground.col.hidden": {"en": "hidden columns", "ko": "숨겨진 열"},
+        "lake.playground.col.rows": {"en": "rows", "ko": "보이는 행"},
+        "lake.playground.col.principal": {"en": "principal", "ko": "보안 주체"},
+        "lake.playground.col.resource": {"en": "resource", "ko": "리소스"},
+        "lake.playground.col.on": {"en": "on", "ko": "대상"},
+        "lake.playground.col.detail": {"en": "detail", "ko": "세부 내용"},
         "lake.playground.lake": {
             "en": "Demo lake: {rows:,} plays ({source}), tables registered in the Glue Data "
             "Catalog; only registered partitions are read.",
@@ -101,5 +111,26 @@ TEXT.update(
         },
         "lake.athena.baseline": {"en": "CSV baseline", "ko": "CSV 기준선"},
         "lake.athena.tuned": {"en": "Your choice", "ko": "선택한 방식"},
+        # Table headers, chart labels and the query and variant names, in the learner's words.
+        "lake.athena.col.variant": {"en": "variant", "ko": "저장 방식"},
+        "lake.athena.col.query": {"en": "query", "ko": "쿼리"},
+        "lake.athena.col.objects": {"en": "objects", "ko": "객체 수"},
+        "lake.athena.col.size_mb": {"en": "size (MB)", "ko": "크기(MB)"},
+        "lake.athena.col.run_ms": {"en": "run time (ms)", "ko": "실행 시간(ms)"},
+        "lake.athena.col.scanned_mb": {"en": "data scanned (MB)", "ko": "스캔 데이터(MB)"},
+        "lake.athena.col.cost_usd": {"en": "cost (USD)", "ko": "비용(USD)"},
+        "lake.athena.col.size_saving": {"en": "size saving", "ko": "용량 절감"},
+        "lake.athena.col.speedup": {"en": "speedup", "ko": "속도 향상"},
+        "lake.athena.col.scanned_saving": {"en": "scanned saving", "ko": "스캔 절감"},
+        "lake.athena.col.cost_saving": {"en": "cost saving", "ko": "비용 절감"},
+        "lake.athena.axis.scanned_mb": {"en": "data scanned (MB)", "ko": "스캔 데이터(MB)"},
+        "lake.athena.axis.cost_usd": {"en": "cost (USD)", "ko": "비용(USD)"},
+        "lake.athena.query.aggregate": {"en": "single-column aggregate", "ko": "열 하나 집계"},
+        "lake.athena.query.by_date": {"en": "filtered by date", "ko": "날짜로 필터링"},
+        "lake.athena.query.limit": {"en": "SELECT * LIMIT 100", "ko": "SELECT * LIMIT 100"},
+        "lake.athena.query.group_by": {"en": "group by two columns", "ko": "두 열로 그룹화"},
+        "lake.athena.label.uncompressed": {"en": "uncompressed", "ko": "비압축"},
+        "lake.athena.label.by_dt": {"en": "by dt", "ko": "dt별 파티션"},
+        "lake.athena.label.rows_per_object": {"en": "rows/object", "ko": "행/객체"},
     }
 )
