@@ -130,6 +130,11 @@ _TEXT: dict[str, dict[str, str]] = {
     "exam.score": {"en": "Score", "ko": "점수"},
     "exam.wrong": {"en": "Questions to study", "ko": "다시 공부할 문제"},
     "exam.again": {"en": "New exam", "ko": "새 시험"},
+    "exam.col.group": {"en": "area", "ko": "영역"},
+    "exam.col.questions": {"en": "questions", "ko": "문제 수"},
+    "exam.col.answered": {"en": "answered", "ko": "답한 문제"},
+    "exam.col.correct": {"en": "correct", "ko": "맞힌 문제"},
+    "exam.col.percent": {"en": "percent correct", "ko": "정답률(%)"},
     "nav.progress": {"en": "Progress", "ko": "진도"},
     "quiz.name": {"en": "Your name (for your progress)", "ko": "이름(진도 저장용)"},
     "quiz.name_needed": {
@@ -163,6 +168,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "ko": "아직 답안이 없습니다.",
     },
     "progress.over_time": {"en": "Mastery over time", "ko": "시간에 따른 숙달도"},
+    "progress.share": {"en": "share correct", "ko": "정답 비율"},
+    "progress.group": {"en": "area", "ko": "영역"},
+    "progress.day": {"en": "day", "ko": "날짜"},
+    "progress.counts": {
+        "en": "{correct}/{answered} right",
+        "ko": "{answered}문제 중 {correct}개 정답",
+    },
     "progress.csv": {"en": "Download my answers (CSV)", "ko": "내 답안 내려받기(CSV)"},
     "progress.anki": {
         "en": "Download the question bank for Anki",
@@ -198,6 +210,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "ko": "디바이스·트랙별 재생 수",
     },
     "dataset.measured": {"en": "Measured in this run", "ko": "이번 실행의 측정값"},
+    "dataset.metric.events": {"en": "events", "ko": "이벤트"},
+    "dataset.metric.resent": {"en": "resent (same uuid)", "ko": "재전송 (같은 uuid)"},
+    "dataset.metric.late": {"en": "late > 1 min", "ko": "1분 넘게 늦음"},
+    "dataset.metric.evening": {"en": "evening / dawn", "ko": "저녁 / 새벽"},
+    "dataset.metric.top_artist": {"en": "top artist share", "ko": "1위 아티스트 비중"},
     "facts.intro": {
         "en": "Every AWS limit, quota, price and name the course uses, each with its source and "
         "the date it was read. Lessons, pages and quiz questions read them from this table.",
@@ -205,6 +222,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "보여 줍니다. 레슨, 페이지, 퀴즈는 모두 이 표에서 값을 읽습니다.",
     },
     "facts.search": {"en": "Filter", "ko": "필터"},
+    "facts.col.fact": {"en": "fact", "ko": "항목(영어 원문)"},
+    "facts.col.value": {"en": "value", "ko": "값"},
+    "facts.col.as_of": {"en": "as of", "ko": "확인 날짜"},
+    "facts.col.source": {"en": "source", "ko": "출처"},
     "nav.fidelity": {"en": "How faithful the models are", "ko": "모델은 얼마나 충실한가"},
     "fidelity.intro": {
         "en": "Every experiment in this course runs on a model of an AWS service. Each model says "

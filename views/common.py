@@ -35,7 +35,12 @@ def store() -> ProgressStore:
 
 def learner_name() -> str | None:
     """The learner's name from the sidebar, checked; None (with a hint) until one is given."""
+    # Streamlit drops a widget's state on a page that does not draw it, so the name would be
+    # forgotten between quiz pages; a plain session key carries it over.
+    if "learner" not in st.session_state and "learner_kept" in st.session_state:
+        st.session_state["learner"] = st.session_state["learner_kept"]
     typed = st.sidebar.text_input(tr("quiz.name"), key="learner", max_chars=40)
+    st.session_state["learner_kept"] = typed
     if not typed.strip():
         st.info(tr("quiz.name_needed"))
         return None

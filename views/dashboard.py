@@ -85,8 +85,8 @@ principal = people[who]
 
 left, middle, right = st.columns(3)
 picked = left.date_input(tr("serving.dash.dates"), (days[0], days[-1]), days[0], days[-1])
-chosen_artists = middle.multiselect(tr("serving.dash.artists"), artists)
-chosen_devices = right.multiselect(tr("serving.dash.devices"), devices,
+chosen_artists = middle.multiselect(tr("serving.dash.artists"), artists, placeholder=tr("quiz.all"))
+chosen_devices = right.multiselect(tr("serving.dash.devices"), devices, placeholder=tr("quiz.all"),
                                    disabled=not principal.may_see("device_id"))  # fmt: skip
 start, end = (picked[0], picked[-1]) if len(picked) else (None, None)
 # A device filter picked before switching to a principal without device_id would be refused;

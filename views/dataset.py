@@ -32,11 +32,11 @@ result = cached_tour(
 
 st.subheader(tr("dataset.measured"))
 cols = st.columns(5)
-cols[0].metric("events", f"{result.quality['all_events']:,}")
-cols[1].metric("resent (same uuid)", f"{result.quality['resent_events']:,}")
-cols[2].metric("late > 1 min", f"{result.quality['late_events']:,}")
-cols[3].metric("evening / dawn", f"{result.evening_to_dawn_ratio:.1f}x")
-cols[4].metric("top artist share", f"{result.top_artist_share:.0%}")
+cols[0].metric(tr("dataset.metric.events"), f"{result.quality['all_events']:,}")
+cols[1].metric(tr("dataset.metric.resent"), f"{result.quality['resent_events']:,}")
+cols[2].metric(tr("dataset.metric.late"), f"{result.quality['late_events']:,}")
+cols[3].metric(tr("dataset.metric.evening"), f"{result.evening_to_dawn_ratio:.1f}x")
+cols[4].metric(tr("dataset.metric.top_artist"), f"{result.top_artist_share:.0%}")
 
 schema_col, sample_col = st.columns([1, 3])
 schema_col.subheader(tr("dataset.schema"))

@@ -8,7 +8,7 @@ import streamlit as st
 from lessons.quiz import engine
 from lessons.quiz.mock import MockExam
 from views.common import lang, learner_name, store, tr
-from views.quizui import LETTERS, bank, choose
+from views.quizui import LETTERS, bank, choose, group_title
 
 
 def setup() -> None:
@@ -54,6 +54,15 @@ def ask(exam: MockExam, now: datetime) -> None:
         st.rerun()
 
 
+def tally_table(tallies: tuple[engine.Tally, ...]) -> pd.DataFrame:
+    """A results table with its group names and headers in the learner's language."""
+    return pd.DataFrame(
+        [{tr("exam.col.group"): group_title(t.key), tr("exam.col.questions"): t.questions,
+          tr("exam.col.answered"): t.answered, tr("exam.col.correct"): t.correct,
+          tr("exam.col.percent"): round(t.percent)} for t in tallies]
+    )  # fmt: skip
+
+
 def report(exam: MockExam, user: str) -> None:
     result = exam.report(bank())
     if not st.session_state.get("exam-recorded"):
@@ -64,13 +73,14 @@ def report(exam: MockExam, user: str) -> None:
                 store().record(user, question_id, picked, correct, "exam", exam.finished_at
                                or datetime.now(UTC))  # fmt: skip
         st.session_state["exam-recorded"] = True
-    st.metric(tr("exam.score"), f"{result.percent:.0f}%", f"{result.correct}/{result.questions}")
+    # The right/asked count is not a change: no green arrow, which would read as "up".
+    st.metric(tr("exam.score"), f"{result.percent:.0f}%", f"{result.correct}/{result.questions}",
+              delta_color="off", delta_arrow="off")  # fmt: skip
     st.caption(result.estimate_basis)
     for title, tallies in ((tr("quiz.domains"), result.by_domain), (tr("quiz.topics"),
                                                                     result.by_topic)):  # fmt: skip
         st.subheader(title)
-        st.dataframe(pd.DataFrame([{**t.__dict__, "percent": round(t.percent)} for t in tallies]),
-                     hide_index=True)  # fmt: skip
+        st.dataframe(tally_table(tallies), hide_index=True)
     st.subheader(tr("exam.wrong"))
     for graded in result.wrong:
         question = bank().questions[graded.question_id]

@@ -7,7 +7,7 @@ import streamlit as st
 from lessons import course, facts
 from lessons.quiz import engine
 from lessons.quiz.bank import Question, load_bank
-from lessons.quiz.domains import domain
+from lessons.quiz.domains import DOMAINS, domain
 from views.common import lang, learner_name, store, tr
 
 LETTERS = "ABCDEF"
@@ -16,6 +16,14 @@ LETTERS = "ABCDEF"
 @st.cache_resource
 def bank():
     return load_bank()
+
+
+def group_title(key: str) -> str:
+    """A course topic's or an exam domain's title in the learner's language (ids are English)."""
+    if key in course.TOPIC_IDS:
+        return course.topic(key).title(lang())
+    found = next((d for d in DOMAINS if d.id == key), None)
+    return found.title.get(lang()) if found else key
 
 
 def choose(question: Question, order: list[int], key: str, kept: tuple[int, ...] = ()) -> list[int]:

@@ -84,10 +84,12 @@ def analyze_tab() -> None:
     agree = compare.ranking(mine) == compare.ranking(theirs)
     st.caption(tr("search.agree") if agree else tr("search.disagree"))
     left, right = st.columns(2)
+    # Two tables side by side are narrow: keep the id column small so the score stays visible.
+    narrow = {tr("search.col.track_id"): st.column_config.Column(width="small")}
     left.markdown(f"**{tr('search.hand')}**")
-    left.dataframe(headed(hits_frame(mine, docs)), hide_index=True)
+    left.dataframe(headed(hits_frame(mine, docs)), hide_index=True, column_config=narrow)
     right.markdown(f"**{tr('search.engine')}**")
-    right.dataframe(headed(hits_frame(theirs, docs)), hide_index=True)
+    right.dataframe(headed(hits_frame(theirs, docs)), hide_index=True, column_config=narrow)
     st.caption(f"{tr('search.term_note')} {len(hand['standard'].term(text, limit=None))}")
 
 
