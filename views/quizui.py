@@ -68,7 +68,8 @@ def practice(queue_key: str, question_ids: list[str], mode: str) -> None:
     where = course.topic(question.topic).title(lang())
     exam_domain = domain(question.domain).title.get(lang())
     st.caption(f"{position + 1} / {len(question_ids)} · {where} · {exam_domain}")
-    st.markdown(f"#### {question.stem.get(lang())}")
+    # A stem is a paragraph of scenario, not a heading: framed, at reading size.
+    st.container(border=True).markdown(question.stem.get(lang()))
     order = engine.shuffled_choices(question, seed=position)
     answered_key = f"{queue_key}-answered-{position}"
     picked = choose(question, order, key=f"{queue_key}-{position}")

@@ -38,7 +38,7 @@ def leaderboard(code: str) -> None:
 
 def show_question(question_id: str) -> None:
     question = bank().questions[question_id]
-    st.markdown(f"#### {question.stem.get(lang())}")
+    st.container(border=True).markdown(question.stem.get(lang()))
     for pos, i in enumerate(display_order(question_id)):
         st.markdown(f"**{LETTERS[pos]}.** {question.choices[i].text.get(lang())}")
 
