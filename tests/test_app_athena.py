@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
@@ -96,3 +98,45 @@ def test_every_format_and_codec_renders_with_partitions_and_small_objects() -> N
             assert not at.exception and not at.error, (fmt, codec)
             objects = at.dataframe[0].value.iloc[:, 2]  # the objects column, whatever its header
             assert objects.iloc[-1] > objects.iloc[0], (fmt, codec)  # small objects: many more
+
+
+def test_picking_the_baselines_storage_shows_exactly_no_change() -> None:
+    """CSV, uncompressed, unpartitioned, compacted: the baseline's storage, so 1.0x and 0%."""
+    at = open_page()
+    at.radio(key="athena_format").set_value("csv").run()
+    assert at.selectbox(key="athena_codec_csv").value == "none"
+    assert not at.exception and not at.error
+    shown = metrics(at)
+    assert shown[t("lake.athena.speedup", "en")] == "1.0x"
+    for saving in ("Less data scanned", "Cheaper", "Smaller on S3"):
+        assert shown[saving] == "0.0%", saving
+    assert any(i.value == t("lake.athena.same_as_baseline", "en") for i in at.info)
+    table = at.dataframe[0].value
+    base = table[table["variant"] == "CSV uncompressed"]
+    mine = table[table["variant"] == "CSV uncompressed (Your choice)"]
+    assert len(base) == len(mine) == 4 and set(table["speedup (varies run to run)"]) == {"1.0x"}
+    assert list(base["run time (ms, measured now)"]) == list(mine["run time (ms, measured now)"])
+    (figure,) = figures(at)
+    assert list(figure["data"][0]["x"]) == ["CSV uncompressed", "CSV uncompressed (Your choice)"]
+    at.toggle(key="athena_by_dt").set_value(True).run()  # any change is measured again
+    assert not any(i.value == t("lake.athena.same_as_baseline", "en") for i in at.info)
+
+
+def test_metrics_lead_with_bytes_and_cost_and_say_run_time_varies() -> None:
+    at = open_page()
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["Less data scanned", "Cheaper", "Smaller on S3"]
+    assert "measured now, varies run to run" in labels[3]
+    assert any("varies run to run" in c.value for c in at.caption)
+
+
+def test_scanned_axis_ticks_are_powers_of_ten_in_plain_megabytes() -> None:
+    (figure,) = figures(open_page())
+    axis = figure["layout"]["yaxis"]
+    assert axis["type"] == "log"
+    exponents = list(range(axis["range"][0], axis["range"][1] + 1))
+    assert axis["tickvals"] == [10.0**e for e in exponents] and len(exponents) >= 2
+    assert axis["ticktext"] == [f"{10.0**e:g}" for e in exponents]
+    bars = figure["data"][0]["y"]  # plotly sends numbers as base64 typed arrays
+    scanned = np.frombuffer(base64.b64decode(bars["bdata"]), dtype=bars["dtype"])
+    assert 10 ** axis["range"][0] < min(scanned) and max(scanned) < 10 ** axis["range"][1]

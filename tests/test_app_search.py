@@ -28,7 +28,7 @@ def test_a_partial_word_query_shows_terms_postings_and_agreeing_hits() -> None:
     steps = at.dataframe[0].value
     assert list(steps["step"]) == ["tokenize", "lowercase", "ngram 2-3"]
     assert "harb" not in steps["terms"].iloc[-1].split(" | ") and "arb" in steps["terms"].iloc[-1]
-    assert any(c.value == "same documents and ranking" for c in at.caption)
+    assert any(c.value.startswith("Same documents, same ranking.") for c in at.caption)
     hand, engine = at.dataframe[2].value, at.dataframe[3].value
     assert list(hand["track_id"])[:1] == list(engine["track_id"])[:1]
 
@@ -39,6 +39,18 @@ def test_switching_to_the_standard_analyzer_drops_partial_matches() -> None:
     next(r for r in at.radio if r.label == "Analyzer").set_value("standard").run()
     assert not at.exception and not at.error
     assert at.dataframe[2].value.empty, "no whole word 'harb' in any name"
+
+
+def test_tied_scores_are_listed_by_id_in_both_tables_and_the_caption_says_so() -> None:
+    at = search_page()
+    next(r for r in at.radio if r.label == "Analyzer").set_value("standard").run()
+    query_box(at).input("lindqvist").run()  # 35 equal scores, tied across the top-10 cut
+    assert not at.exception and not at.error
+    hand, engine = at.dataframe[2].value, at.dataframe[3].value
+    assert list(hand["track_id"]) == list(engine["track_id"])
+    assert list(hand["track_id"]) == sorted(hand["track_id"], key=int)  # all tied: id order
+    caption = next(c.value for c in at.caption if c.value.startswith("Same documents"))
+    assert "then by track id" in caption and "4 decimals" in caption
 
 
 def test_an_empty_query_is_a_message_and_the_page_stays() -> None:

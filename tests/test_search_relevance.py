@@ -114,3 +114,34 @@ def test_a_word_shorter_than_min_gram_is_a_clear_error_not_an_empty_answer(docs,
         with pytest.raises(analyzers.QueryError, match=r"no terms from 'a'.*at least 2"):
             run()
     assert hand.match("ne") and engine.match("ne", analyzer="ngram"), "two letters are enough"
+
+
+@pytest.mark.parametrize("text", ["lindqvist", "the", "neon"])
+def test_tied_scores_are_listed_by_id_the_same_in_both_engines_and_every_build(docs, text):
+    """Equal BM25 scores come back in segment order from tantivy; the page lists them by id."""
+    hand = inverted.build_index(docs)
+    scores = [round(h.score, compare.SCORE_DIGITS) for h in hand.match(text, limit=None)]
+    assert len(set(scores)) < len(scores), "the query must have tied scores"
+    shown = []
+    for batch in (25, 7, None, 25):  # other segment layouts, and the first one rebuilt
+        mine, theirs = compare.side_by_side(hand, TantivyIndex.build(docs, batch_size=batch), text)
+        assert [(h.doc_id, round(h.score, 4)) for h in mine] == [
+            (h.doc_id, round(h.score, 4)) for h in theirs
+        ]
+        shown.append([h.doc_id for h in theirs])
+    assert all(ids == shown[0] for ids in shown)
+    ranked = [(-round(h.score, 4), int(h.doc_id)) for h in mine]
+    assert ranked == sorted(ranked) and len(mine) == min(10, len(scores))
+
+
+def test_a_tie_across_the_cut_keeps_the_lowest_ids_in_both_lists(docs, engine) -> None:
+    hand = inverted.build_index(docs)
+    everything = compare.display_order(hand.match("lindqvist", limit=None))
+    assert round(everything[9].score, 4) == round(everything[10].score, 4)  # tie at the cut
+    mine, theirs = compare.side_by_side(hand, engine, "lindqvist")
+    assert (
+        [h.doc_id for h in mine]
+        == [h.doc_id for h in theirs]
+        == [h.doc_id for h in everything[:10]]
+    )
+    assert compare.ranking(mine) == compare.ranking(theirs)

@@ -70,8 +70,7 @@ def analyze_tab() -> None:
     operator = "and" if st.toggle(tr("search.operator")) else "or"
     docs, hand, engine = built_indexes()
     try:
-        mine = hand[analyzer].match(text, operator=operator)
-        theirs = engine.match(text, analyzer=analyzer, operator=operator)
+        mine, theirs = compare.side_by_side(hand[analyzer], engine, text, analyzer, operator)
     except LabError as problem:
         st.error(str(problem))
         return
@@ -82,7 +81,8 @@ def analyze_tab() -> None:
     st.subheader(tr("search.postings"))
     st.dataframe(headed(hand[analyzer].postings_table(text)), hide_index=True)
     agree = compare.ranking(mine) == compare.ranking(theirs)
-    st.caption(tr("search.agree") if agree else tr("search.disagree"))
+    verdict = tr("search.agree") if agree else tr("search.disagree")
+    st.caption(f"{verdict} {tr('search.ties').format(digits=compare.SCORE_DIGITS)}")
     left, right = st.columns(2)
     # Two tables side by side are narrow: keep the id column small so the score stays visible.
     narrow = {tr("search.col.track_id"): st.column_config.Column(width="small")}

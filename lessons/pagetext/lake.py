@@ -91,13 +91,33 @@ TEXT.update(
         },
         "lake.athena.size_saving": {"en": "Smaller on S3", "ko": "S3 저장 용량 절감"},
         "lake.athena.scanned_saving": {"en": "Less data scanned", "ko": "스캔 데이터 절감"},
-        "lake.athena.speedup": {"en": "Faster (whole query set)", "ko": "속도 향상(전체 쿼리)"},
+        "lake.athena.speedup": {
+            "en": "Faster (whole query set; measured now, varies run to run)",
+            "ko": "속도 향상(전체 쿼리, 지금 측정한 값이라 실행마다 달라짐)",
+        },
+        "lake.athena.speedup_help": {
+            "en": "Run time on this machine, timed once just now: run it again and the ratio "
+            "moves. Data scanned and cost come out the same every run, so compare those first.",
+            "ko": "이 컴퓨터에서 방금 한 번 잰 실행 시간입니다. 다시 실행하면 비율이 달라집니다. "
+            "스캔 데이터양과 비용은 실행할 때마다 같으므로 이 둘을 먼저 비교하세요.",
+        },
+        "lake.athena.same_as_baseline": {
+            "en": "Your choice stores the plays exactly as the CSV baseline does (CSV, no "
+            "compression, not partitioned, compacted), so it reuses the baseline's measurement: "
+            "same as baseline, 1.0x and 0% by definition.",
+            "ko": "선택한 방식은 CSV 기준선과 똑같이 저장합니다(CSV, 압축 없음, 파티션 없음, "
+            "병합됨). 그래서 기준선의 측정값을 그대로 씁니다. 기준선과 같으므로 정의상 1.0x, "
+            "0%입니다.",
+        },
         "lake.athena.cost_saving": {"en": "Cheaper", "ko": "비용 절감"},
         "lake.athena.chart.scanned": {
             "en": "Data scanned per query (MB)",
             "ko": "쿼리별 스캔 데이터(MB)",
         },
-        "lake.athena.chart.time": {"en": "Run time per query (ms)", "ko": "쿼리별 실행 시간(ms)"},
+        "lake.athena.chart.time": {
+            "en": "Run time per query (ms; measured now, varies run to run)",
+            "ko": "쿼리별 실행 시간(ms, 지금 측정한 값이라 실행마다 달라짐)",
+        },
         "lake.athena.chart.cost": {"en": "Cost per query (USD)", "ko": "쿼리별 비용(USD)"},
         "lake.athena.table": {
             "en": "Every measurement, query by query, against the CSV baseline",
@@ -116,11 +136,17 @@ TEXT.update(
         "lake.athena.col.query": {"en": "query", "ko": "쿼리"},
         "lake.athena.col.objects": {"en": "objects", "ko": "객체 수"},
         "lake.athena.col.size_mb": {"en": "size (MB)", "ko": "크기(MB)"},
-        "lake.athena.col.run_ms": {"en": "run time (ms)", "ko": "실행 시간(ms)"},
+        "lake.athena.col.run_ms": {
+            "en": "run time (ms, measured now)",
+            "ko": "실행 시간(ms, 지금 측정)",
+        },
         "lake.athena.col.scanned_mb": {"en": "data scanned (MB)", "ko": "스캔 데이터(MB)"},
         "lake.athena.col.cost_usd": {"en": "cost (USD)", "ko": "비용(USD)"},
         "lake.athena.col.size_saving": {"en": "size saving", "ko": "용량 절감"},
-        "lake.athena.col.speedup": {"en": "speedup", "ko": "속도 향상"},
+        "lake.athena.col.speedup": {
+            "en": "speedup (varies run to run)",
+            "ko": "속도 향상(실행마다 달라짐)",
+        },
         "lake.athena.col.scanned_saving": {"en": "scanned saving", "ko": "스캔 절감"},
         "lake.athena.col.cost_saving": {"en": "cost saving", "ko": "비용 절감"},
         "lake.athena.axis.scanned_mb": {"en": "data scanned (MB)", "ko": "스캔 데이터(MB)"},

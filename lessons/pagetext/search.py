@@ -29,8 +29,15 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "tantivy (BM25 on OpenSearch's scale)",
         "ko": "tantivy (OpenSearch 척도의 BM25)",
     },
-    "search.agree": {"en": "same documents and ranking", "ko": "같은 문서, 같은 순위"},
-    "search.disagree": {"en": "different results", "ko": "결과가 다름"},
+    "search.agree": {"en": "Same documents, same ranking.", "ko": "같은 문서, 같은 순위입니다."},
+    "search.disagree": {"en": "Different results.", "ko": "결과가 다릅니다."},
+    "search.ties": {
+        "en": "Both lists are sorted by score, then by track id: scores equal to {digits} "
+        "decimals are ties, which BM25 leaves unordered and each engine would list its own way.",
+        "ko": "두 목록 모두 점수순으로, 점수가 같으면 track id순으로 정렬했습니다. 소수점 "
+        "{digits}자리까지 같은 점수는 동점이며, BM25는 동점의 순서를 정하지 않아 엔진마다 "
+        "각자의 순서로 나열합니다.",
+    },
     "search.term_note": {
         "en": "A term query on track_name with the text exactly as typed (not analyzed) finds:",
         "ko": "입력한 그대로(분석하지 않은) 텍스트로 track_name에 term 쿼리를 실행한 결과:",

@@ -2,30 +2,69 @@
 
 Fidelity: every table here is computed from the models and from tantivy in the same run. Wall
 times come from `timer` (``time.perf_counter`` unless a caller passes another clock) and depend
-on the machine; the work counts (comparisons, probes, postings, rows) do not.
+on the machine; the work counts (comparisons, probes, postings, rows) do not. Hits with equal
+BM25 scores (to `SCORE_DIGITS` decimals) are ties that neither OpenSearch nor tantivy orders in a
+stable way, so results are shown and compared with ties in document id order, a choice of this
+lesson rather than either engine's.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pandas as pd
 
 from lessons.search import indexes
 from lessons.search.analyzers import QueryError, analyze
-from lessons.search.engine import TantivyIndex
-from lessons.search.inverted import FIELDS, InvertedIndex
+from lessons.search.engine import EngineHit, TantivyIndex
+from lessons.search.inverted import FIELDS, Hit, InvertedIndex
 
-__all__ = ["agreement", "ranking", "scaling", "scaling_queries", "tantivy_segments"]
+__all__ = ["agreement", "display_order", "ranking", "scaling", "scaling_queries", "side_by_side",
+           "tantivy_segments"]  # fmt: skip
 
+Hit_ = TypeVar("Hit_", Hit, EngineHit)  # either engine's hits, kept as they came
 SCORE_DIGITS = 4  # tantivy scores in 32-bit floats: compare to 4 decimals
 
 
-def ranking(hits: Sequence[object]) -> list[tuple[float, str]]:
+def _id_key(doc_id: str) -> tuple[int, int, str]:
+    """Numeric ids in number order, before any other ids in text order (never mixed types)."""
+    return (0, int(doc_id), "") if doc_id.isdigit() else (1, 0, doc_id)
+
+
+def display_order(hits: Sequence[Hit_], limit: int | None = None) -> list[Hit_]:
+    """Hits by score (rounded to SCORE_DIGITS) descending, ties by document id ascending.
+
+    BM25 leaves equal scores unordered: tantivy returns them in segment order, which changes
+    with how the index was built and merged, so neither engine's own tie order is shown.
+    """
+    ordered = sorted(hits, key=lambda h: (-round(h.score, SCORE_DIGITS), _id_key(h.doc_id)))
+    return ordered if limit is None else ordered[:limit]
+
+
+def ranking(hits: Sequence[Hit_]) -> list[tuple[float, str]]:
     """Hits as (rounded score, doc id), best first, ties in id order: comparable across engines."""
-    pairs = [(round(h.score, SCORE_DIGITS), h.doc_id) for h in hits]  # type: ignore[attr-defined]
-    return sorted(pairs, key=lambda p: (-p[0], int(p[1]) if p[1].isdigit() else p[1]))
+    return [(round(h.score, SCORE_DIGITS), h.doc_id) for h in display_order(hits)]
+
+
+def side_by_side(
+    hand: InvertedIndex,
+    engine: TantivyIndex,
+    text: str,
+    analyzer: str = "standard",
+    operator: str = "or",
+    limit: int = 10,
+) -> tuple[list[Hit], list[EngineHit]]:
+    """The top `limit` hits of a match query from each engine, both in `display_order`.
+
+    `hand` must be built with `analyzer` (tantivy keeps a field per analyzer; the hand index one).
+    Every hit is fetched before cutting to `limit`, so a tie across the cut keeps the same
+    documents in both lists (the lowest ids), not whichever each engine happened to reach first.
+    """
+    mine = hand.match(text, limit=None, operator=operator)
+    theirs = engine.match(text, limit=None, analyzer=analyzer, operator=operator)
+    return display_order(mine, limit), display_order(theirs, limit)
 
 
 def agreement(
@@ -35,7 +74,10 @@ def agreement(
     analyzer: str = "standard",
     fields: Sequence[str] = FIELDS,
 ) -> pd.DataFrame:
-    """Per query: hits by hand and by tantivy, same documents?, same ranking?, top hit."""
+    """Per query: hits by hand and by tantivy, same documents?, same ranking?, top hit.
+
+    Rankings are compared in `display_order`: equal scores (to SCORE_DIGITS) are ties.
+    """
     rows = []
     for text in queries:
         mine = hand.match(text, fields, limit=None)
@@ -44,10 +86,14 @@ def agreement(
             "query": text, "hand hits": len(mine), "tantivy hits": len(theirs),
             "same documents": {h.doc_id for h in mine} == {h.doc_id for h in theirs},
             "same ranking": ranking(mine) == ranking(theirs),
-            "top (hand)": f"{mine[0].doc_id} ({mine[0].score:.4f})" if mine else "",
-            "top (tantivy)": f"{theirs[0].doc_id} ({theirs[0].score:.4f})" if theirs else "",
+            "top (hand)": _top(mine), "top (tantivy)": _top(theirs),
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _top(hits: Sequence[Hit | EngineHit]) -> str:
+    first = display_order(hits, 1)
+    return f"{first[0].doc_id} ({first[0].score:.{SCORE_DIGITS}f})" if first else ""
 
 
 def scaling_queries(n: int) -> dict[str, indexes.Query]:
