@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -136,21 +137,84 @@ def hour_of_day_bars(df: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def freshness_vs_cost(table: pd.DataFrame) -> go.Figure:
+# Data labels (English, as the lessons compute them) -> app text keys; others are shown as is.
+_KIND_KEYS = {
+    kind: f"streams.kind.{kind}" for kind in ("batch-full", "batch-incremental", "stream")
+}
+_SCHEDULE_KEYS = {
+    "daily batch (full)": "streams.schedule.daily_full",
+    "hourly batch (full)": "streams.schedule.hourly_full",
+    "hourly batch (incremental)": "streams.schedule.hourly_incremental",
+    "15-minute batch (incremental)": "streams.schedule.quarter_incremental",
+    "micro-batch stream (10 s)": "streams.schedule.micro_batch",
+    "stream (1 s)": "streams.schedule.stream",
+}
+
+
+def kind_label(kind: str, lang: str = "en") -> str:
+    """A schedule kind's display name (unknown kinds are shown as they are)."""
+    return t(_KIND_KEYS[kind], lang) if kind in _KIND_KEYS else kind
+
+
+def schedule_label(name: str, lang: str = "en") -> str:
+    """A schedule's display name (unknown names are shown as they are)."""
+    return t(_SCHEDULE_KEYS[name], lang) if name in _SCHEDULE_KEYS else name
+
+
+def _label_positions(x: pd.Series, y: pd.Series) -> list[str]:
+    """Text positions on log axes that keep labels inside the plot and apart.
+
+    A lone point's label sits beside it, on the side away from the nearer edge (plotly's
+    autorange ignores text, so a centred label on the last point is cut off). Points that share
+    a spot take turns above and below, centred unless they are near an edge.
+    """
+    lx, ly = np.log10(x.to_numpy(float)), np.log10(y.to_numpy(float))
+    span_x = max(float(lx.max() - lx.min()), 1e-9)
+    span_y = max(float(ly.max() - ly.min()), 1e-9)
+    fraction = (lx - lx.min()) / span_x
+    clusters: list[list[int]] = []
+    for i in range(len(lx)):
+        home = next(
+            (c for c in clusters
+             if abs(lx[c[0]] - lx[i]) / span_x < 0.05 and abs(ly[c[0]] - ly[i]) / span_y < 0.05),
+            None,
+        )  # fmt: skip
+        if home is None:
+            clusters.append([i])
+        else:
+            home.append(i)
+    positions = [""] * len(lx)
+    for cluster in clusters:
+        where = fraction[cluster[0]]
+        if len(cluster) == 1:
+            positions[cluster[0]] = "middle left" if where > 0.75 else "middle right"
+            continue
+        side = "left" if where > 0.9 else "right" if where < 0.1 else "center"
+        for turn, i in enumerate(cluster):
+            positions[i] = f"{('top', 'bottom')[turn % 2]} {side}"
+    return positions
+
+
+def freshness_vs_cost(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Each schedule as a point: how stale its answers are against what it costs to run."""
     fig = go.Figure()
+    positions = pd.Series(
+        _label_positions(table["paid seconds"], table["freshness p50 (s)"]), index=table.index
+    )
     for kind, rows in table.groupby("kind", sort=False):
         fig.add_trace(
             go.Scatter(
                 x=rows["paid seconds"], y=rows["freshness p50 (s)"], mode="markers+text",
-                text=rows["schedule"], textposition="top center", name=kind,
+                text=[schedule_label(name, lang) for name in rows["schedule"]],
+                textposition=list(positions[rows.index]), name=kind_label(kind, lang),
                 marker={"size": 12},
             )
         )  # fmt: skip
     fig.update_layout(
-        title="Freshness against cost (log scales)", height=420,
-        xaxis={"title": "compute seconds paid", "type": "log"},
-        yaxis={"title": "median seconds until an event shows", "type": "log"},
+        title=t("streams.chart.freshness_title", lang), height=420,
+        xaxis={"title": t("streams.chart.paid_seconds", lang), "type": "log"},
+        yaxis={"title": t("streams.chart.freshness_p50", lang), "type": "log"},
+        legend={"orientation": "h", "y": -0.22},
     )  # fmt: skip
     return fig
 
@@ -169,7 +233,9 @@ def answer_timeline(frames: list[pd.DataFrame], title: str) -> go.Figure:
     return fig
 
 
-def hash_ranges(shards: pd.DataFrame, keys: pd.DataFrame, title: str) -> go.Figure:
+def hash_ranges(
+    shards: pd.DataFrame, keys: pd.DataFrame, title: str, lang: str = "en"
+) -> go.Figure:
     """The 128-bit hash key space as one bar split into shards, with where each key lands.
 
     shards: columns shard_id, start_fraction, end_fraction (of the key space, 0..1).
@@ -189,12 +255,13 @@ def hash_ranges(shards: pd.DataFrame, keys: pd.DataFrame, title: str) -> go.Figu
         go.Scatter(
             x=keys["fraction"], y=[0.5] * len(keys), mode="markers+text", text=keys["key"],
             textposition="bottom center", marker={"size": 11, "symbol": "diamond"},
-            hovertemplate="%{text}<br>%{x:.4f} of the key space<extra></extra>",
+            hovertemplate="%{text}<br>%{x:.4f} " + t("streams.chart.hash_hover", lang)
+            + "<extra></extra>",
         )
     )  # fmt: skip
     fig.update_layout(
         title=title, height=260, showlegend=False, plot_bgcolor="white",
-        xaxis={"range": [0, 1], "title": "MD5(partition key) / 2^128", "tickformat": ".0%"},
+        xaxis={"range": [0, 1], "title": t("streams.chart.hash_axis", lang), "tickformat": ".0%"},
         yaxis={"visible": False, "range": [-0.6, 1.3]}, margin={"t": 60, "b": 40},
     )  # fmt: skip
     return fig
@@ -203,7 +270,9 @@ def hash_ranges(shards: pd.DataFrame, keys: pd.DataFrame, title: str) -> go.Figu
 _SHARD_COLOURS = ("#1971c2", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#c2255c")
 
 
-def shard_load(per_second: pd.DataFrame, limit: float, title: str, unit: str) -> go.Figure:
+def shard_load(
+    per_second: pd.DataFrame, limit: float, title: str, unit: str, lang: str = "en"
+) -> go.Figure:
     """Load per shard per second against the per-shard limit (a line): bars above it throttle.
 
     per_second: columns second (datetime or number), shard_id, load.
@@ -211,28 +280,37 @@ def shard_load(per_second: pd.DataFrame, limit: float, title: str, unit: str) ->
     fig = go.Figure()
     for shard_id, rows in per_second.groupby("shard_id", sort=True):
         fig.add_trace(go.Scatter(x=rows["second"], y=rows["load"], mode="lines", name=shard_id))
-    fig.add_hline(y=limit, line_dash="dash", line_color="#c92a2a", annotation_text="limit")
-    fig.update_layout(title=title, height=340, xaxis_title="time", yaxis_title=unit)
+    fig.add_hline(
+        y=limit, line_dash="dash", line_color="#c92a2a",
+        annotation_text=t("streams.chart.limit", lang),
+    )  # fmt: skip
+    fig.update_layout(
+        title=title, height=340, xaxis_title=t("streams.chart.time", lang), yaxis_title=unit
+    )
     return fig
 
 
-def buffering_trade_off(table: pd.DataFrame, title: str) -> go.Figure:
+def buffering_trade_off(table: pd.DataFrame, title: str, lang: str = "en") -> go.Figure:
     """Objects delivered and delivery latency as the buffer grows (two y axes).
 
     table: columns setting (label), objects, latency_p50_s.
     """
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=table["setting"], y=table["objects"], name="S3 objects"))
+    fig.add_trace(
+        go.Bar(x=table["setting"], y=table["objects"], name=t("streams.chart.s3_objects", lang))
+    )
     fig.add_trace(
         go.Scatter(
-            x=table["setting"], y=table["latency_p50_s"], name="median latency (s)",
+            x=table["setting"], y=table["latency_p50_s"],
+            name=t("streams.chart.latency_legend", lang),
             yaxis="y2", mode="lines+markers",
         )
     )  # fmt: skip
     fig.update_layout(
         title=title, height=380,
-        yaxis={"title": "objects written", "type": "log"},
-        yaxis2={"title": "median delivery latency (s)", "overlaying": "y", "side": "right"},
+        yaxis={"title": t("streams.chart.objects_axis", lang), "type": "log"},
+        yaxis2={"title": t("streams.chart.latency_axis", lang), "overlaying": "y",
+                "side": "right"},
         legend={"orientation": "h", "y": -0.25},
     )  # fmt: skip
     return fig
@@ -266,6 +344,8 @@ def athena_scanned_and_cost(summary: pd.DataFrame, title: str, lang: str = "en")
     summary: columns variant, label, data scanned (bytes), cost (USD). The two panel titles are
     in `lang` (English by default, as the notebooks show them).
     """
+    import math
+
     from plotly.subplots import make_subplots
 
     colours = [_BASELINE_COLOUR if v == "csv" else _VARIANT_COLOUR for v in summary["variant"]]
@@ -275,7 +355,17 @@ def athena_scanned_and_cost(summary: pd.DataFrame, title: str, lang: str = "en")
                          marker_color=colours, showlegend=False), row=1, col=1)  # fmt: skip
     fig.add_trace(go.Bar(x=summary["label"], y=summary["cost (USD)"], marker_color=colours,
                          showlegend=False), row=1, col=2)  # fmt: skip
-    fig.update_yaxes(type="log", row=1, col=1)
+    # Powers of ten only, labelled as plain MB: plotly's own log ticks repeat bare digits
+    # (5, 4, 3, 2 ...) between decades. The range runs strictly past the bars to whole decades.
+    scanned = [v / 1e6 for v in summary["data scanned (bytes)"] if v > 0]
+    log_axis: dict[str, object] = {"type": "log"}
+    if scanned:
+        low = math.ceil(math.log10(min(scanned))) - 1
+        high = math.floor(math.log10(max(scanned))) + 1
+        powers = [10.0**e for e in range(low, high + 1)]
+        labels = [f"{p:g}" for p in powers]
+        log_axis |= {"range": [low, high], "tickvals": powers, "ticktext": labels}
+    fig.update_yaxes(**log_axis, row=1, col=1)
     fig.update_xaxes(tickangle=-30)
     fig.update_layout(title=title, height=420, margin={"b": 110})
     return fig

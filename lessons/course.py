@@ -21,26 +21,36 @@ class Topic:
 
     id: str
     name: Text
-    services: str
+    services: Text  # AWS service names stay in English in both languages, as AWS writes them
 
     def title(self, lang: str = "en") -> str:
         return self.name.get(lang)
 
+    def service_list(self, lang: str = "en") -> str:
+        """The services (or, for the dataset, the tables) this stage is about."""
+        return self.services.get(lang)
+
+
+def _same(words: str) -> Text:
+    """Service names only: AWS uses the English names on its Korean pages too."""
+    return Text(words, words)
+
 
 TOPICS = (
-    Topic("dataset", Text("Music dataset", "음악 데이터셋"), "play events, tracks reference"),
-    Topic("streams", Text("Ingest and stream", "수집과 스트리밍"), "Kinesis, Firehose, SQS, MSK"),
     Topic(
-        "lake", Text("Data lake and SQL", "데이터 레이크와 SQL"), "S3, Glue, Athena, Lake Formation"
+        "dataset", Text("Music dataset", "음악 데이터셋"),
+        Text("play events, tracks reference", "재생 이벤트, 트랙 참조 테이블"),
     ),
-    Topic("search", Text("Search", "검색"), "OpenSearch"),
-    Topic(
-        "realtime", Text("Real-time analytics", "실시간 분석"), "Managed Service for Apache Flink"
-    ),
-    Topic(
-        "serving", Text("Dashboards and warehouse", "대시보드와 웨어하우스"), "QuickSight, Redshift"
-    ),
-)
+    Topic("streams", Text("Ingest and stream", "수집과 스트리밍"),
+          _same("Kinesis, Firehose, SQS, MSK")),
+    Topic("lake", Text("Data lake and SQL", "데이터 레이크와 SQL"),
+          _same("S3, Glue, Athena, Lake Formation")),
+    Topic("search", Text("Search", "검색"), _same("OpenSearch")),
+    Topic("realtime", Text("Real-time analytics", "실시간 분석"),
+          _same("Managed Service for Apache Flink")),
+    Topic("serving", Text("Dashboards and warehouse", "대시보드와 웨어하우스"),
+          _same("QuickSight, Redshift")),
+)  # fmt: skip
 TOPIC_IDS = tuple(t.id for t in TOPICS)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lessons import facts
 from lessons.paths import PROJECT_ROOT
+from tests.chart_json import axis_titles, figures
 from views import PAGES
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -187,6 +190,21 @@ def test_mock_exam_runs_start_to_report_without_feedback_until_the_end() -> None
     assert any("720" in c.value or "scal" in c.value for c in at.caption), "says what it means"
 
 
+def test_korean_mock_exam_explains_its_weights_and_pass_estimate_in_korean() -> None:
+    at = run_page("exam.py", "ko")
+    at.sidebar.text_input(key="learner").input("Dana").run()
+    setup = " ".join(c.value for c in at.caption)
+    assert "사실 표" in setup and "Sourced" not in setup and "facts table" not in setup
+    next(s for s in at.slider if s.label == "문제 수").set_value(5).run()
+    next(b for b in at.button if b.label == "시험 시작").click().run()
+    next(b for b in at.button if b.label == "종료하고 채점").click().run()
+    assert not at.exception and not at.error
+    shown = " ".join(c.value for c in at.caption)
+    passing = facts.number("dea_c01.passing_score")
+    assert "대략적인 참고용" in shown and f"{passing:g}점" in shown
+    assert "Rough guide" not in shown and "scaled score" not in shown
+
+
 def test_team_session_trainer_and_learner_from_two_browsers() -> None:
     trainer = run_page("team.py")
     trainer.radio[0].set_value("trainer").run()
@@ -213,3 +231,33 @@ def test_team_session_trainer_and_learner_from_two_browsers() -> None:
     assert not trainer.exception
     board = trainer.dataframe[-1].value
     assert list(board["name"]) == ["Lee"] and board["answered"].iloc[0] == 1
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_streams_charts_and_tables_speak_korean() -> None:
+    at = run_page("streams.py", "ko")
+    drawn = figures(at)
+    assert len(drawn) == 4, "freshness, hash ranges, shard load, buffering"
+    for figure in drawn:
+        titles = axis_titles(figure)
+        assert titles, figure["layout"].get("title")
+        english = {axis: text for axis, text in titles.items() if not HANGUL.search(text)}
+        assert not english, f"axis titles still in English: {english}"
+    freshness, _, _, buffering = drawn
+    assert HANGUL.search(freshness["layout"]["title"]["text"])
+    for figure in (freshness, buffering):
+        assert all(HANGUL.search(trace["name"]) for trace in figure["data"]), "legend names"
+    assert all(HANGUL.search(label) for label in freshness["data"][0]["text"]), "point labels"
+    for frame in (df.value for df in at.dataframe):
+        assert all(HANGUL.search(str(column)) for column in frame.columns), list(frame.columns)
+
+
+def test_home_lesson_lines_say_minutes_and_services_in_korean() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.session_state["lang"] = "ko"
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert " min " not in text and "분 ·" in text
+    assert "재생 이벤트" in text and "play events" not in text

@@ -146,3 +146,41 @@ def test_korean_engine_tables_have_korean_headers() -> None:
     assert ko_headers & en_headers == {"USD"}, "only the currency code reads the same"
     spectrum = next(d.value for d in ko.dataframe if "파티션" in d.value.columns)
     assert list(spectrum["파티션"]) == ["모든 날짜", "2026-11-04"]
+
+
+def test_korean_dashboard_describes_principals_and_hidden_visuals_in_korean() -> None:
+    at = run_page("dashboard.py", "ko")
+    assert not at.exception and not at.error
+    at.selectbox[1].set_value("analyst").run()
+    assert not at.exception and not at.error
+    assert at.selectbox[1].format_func("analyst") == "analyst (Lake Formation)"
+    assert at.selectbox[1].format_func("label_north") == "label_north (음반사)"
+    labels = at.selectbox[1].options  # already formatted for display
+    assert "label_north (음반사)" in labels and all(len(label) <= 32 for label in labels)
+    who = " ".join(c.value for c in at.caption)
+    assert "analyst(Lake Formation): 모든 행, device_id 열을 제외한 모든 열" in who
+    hidden = [box.value for box in at.info]
+    assert hidden and all("보이지 않습니다" in h and "device_id" in h for h in hidden)
+    assert not any(word in h for h in hidden for word in ("may not see", "hidden by"))
+
+
+def test_korean_engine_page_has_no_english_prose_in_the_chooser() -> None:
+    ko = run_page("engines.py", "ko")
+    assert not ko.exception and not ko.error
+    captions = " ".join(c.value for c in ko.caption)
+    assert "10강" in captions and "lessons." not in captions and "compare_engines" not in captions
+    reason = t("serving.col.reason", "ko")
+    reasons = " ".join(assessment_ko(ko)[reason])
+    assert "0초에서 900초" in reasons and "seconds" not in reasons
+    estimate = next(d.value for d in ko.dataframe if "가격 출처" in d.value.columns)
+    firehose = estimate[estimate["서비스"] == "Amazon Data Firehose"].iloc[0]
+    assert firehose["USD"] == firehose["가격 출처"] == "출처 있는 가격 없음"
+    assert firehose["단위"] == "수집한 GB"
+    zones = next(d.value for d in ko.dataframe if "정렬 키" in d.value.columns)
+    assert zones["정렬 키"].iloc[0] == "(없음: 적재 순서)"
+    units = next(d.value for d in ko.dataframe if "옵션" in d.value.columns)
+    assert list(units["옵션"]) == ["프로비저닝", "서버리스"]
+
+
+def assessment_ko(at: AppTest):
+    return next(d.value for d in at.dataframe if t("serving.col.fit", "ko") in d.value.columns)

@@ -126,5 +126,21 @@ def test_course_thresholds_are_labelled_rules_of_thumb_in_both_languages() -> No
         assert "rule of thumb" in chooser.explain(reason, "en"), service
         assert "경험칙" in chooser.explain(reason, "ko"), service
     assert f"{chooser.EMR_SCALE_GB_PER_DAY:,.0f}" in chooser.explain(reasons["emr"])
-    shortest = facts.fact("firehose.buffer_interval_min_s").display()
-    assert shortest in chooser.explain(reasons["firehose"])
+    shortest = facts.number("firehose.buffer_interval_min_s")
+    longest = facts.number("firehose.buffer_interval_max_s")
+    assert f"{shortest:g} to {longest:g} seconds" in chooser.explain(reasons["firehose"])
+    assert f"{shortest:g}초에서 {longest:g}초" in chooser.explain(reasons["firehose"], "ko")
+
+
+def test_korean_reasons_word_durations_in_korean() -> None:
+    longest = facts.number("kinesis.retention_max_days")
+    work = Workload(10, 100, longest + 1, "full_text_search", 60)
+    reasons = {a.service: a.reason for a in chooser.assess(work)}
+    assert [reasons[s].code for s in ("kinesis", "firehose", "opensearch")] == [
+        "retention_too_long", "firehose_lands", "search_text"]  # fmt: skip
+    for service in ("kinesis", "firehose", "opensearch"):
+        korean = chooser.explain(reasons[service], "ko")
+        assert not any(word in korean for word in ("second", "day", "serving.")), korean
+    assert f"{longest:g}일" in chooser.explain(reasons["kinesis"], "ko")
+    refresh = facts.number("opensearch.refresh_interval_default_s")
+    assert f"약 {refresh:g}초" in chooser.explain(reasons["opensearch"], "ko")

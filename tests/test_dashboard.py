@@ -124,6 +124,11 @@ def test_rls_hides_rows_and_cls_hides_columns(lake, raw) -> None:
         south.visuals["plays_per_artist"]["artist_name"]
     )
     assert "plays_per_device_track" in north.hidden and not everyone.hidden
+    # Hidden visuals carry the columns, not English prose, so the app can word them in Korean.
+    assert north.hidden["plays_per_device_track"] == ("device_id",)
+    assert people["label_north"].role == "label_manager"
+    assert set(people["label_north"].scope) | set(people["label_south"].scope) == set(artists)
+    assert people["device_support"].scope == ("0", "1", "2")
     with pytest.raises(access.AccessError, match="device_id"):
         dashboard.plays_per_device_track(source, principal=people["label_north"])
     with pytest.raises(dashboard.FilterError, match="cannot filter on device_id"):
@@ -136,6 +141,8 @@ def test_lake_formation_style_grants_become_principals() -> None:
     class Grant:
         principal, columns, row_filter = "analyst_eu", ["dt", "artist_name", "plays"], "TRUE"
 
+    with pytest.raises(access.AccessError, match="role"):
+        access.Principal("someone", role="boss")
     found = access.from_grants([Grant()])
     assert found["analyst_eu"].hidden(["device_id", "artist_name"]) == ["device_id"]
     with pytest.raises(access.AccessError):
@@ -155,6 +162,7 @@ def test_the_lake_lessons_principals_see_what_lake_formation_grants(lake, raw) -
         admin.total_plays == analyst.total_plays == raw.sql("SELECT count(*) FROM p").fetchone()[0]
     )
     assert not admin.hidden and "plays_per_device_track" in analyst.hidden
+    assert {p.role for p in people.values()} == {"lake_formation"}
     running = raw.sql(
         "SELECT count(*) FROM p WHERE activity_type = ?", params=[demo.PARTNER_ACTIVITY]
     ).fetchone()[0]

@@ -57,6 +57,29 @@ def choices(glob: str) -> tuple[list[str], list[int], list]:
     return list(frame[0]), list(frame[1]), list(frame[2])
 
 
+def role(person: access.Principal, words: str) -> str:
+    """A short name for the kind of viewer, short enough for the selector."""
+    return t(f"serving.role.{person.role}", words)
+
+
+def described(person: access.Principal) -> str:
+    """Which rows and columns a principal sees, in the learner's language."""
+    if person.role == "label_manager":
+        rows = tr("serving.dash.rows.artists").format(count=len(person.scope))
+    elif person.role == "device_support":
+        rows = tr("serving.dash.rows.devices").format(devices=", ".join(person.scope))
+    elif person.row_filter:
+        rows = tr("serving.dash.rows.filter").format(filter=person.row_filter)
+    else:
+        rows = tr("serving.dash.rows.all")
+    hidden = person.hidden(dashboard.FACT_COLUMNS)
+    columns = (tr("serving.dash.cols.hidden").format(columns=", ".join(hidden)) if hidden
+               else tr("serving.dash.cols.all"))  # fmt: skip
+    return tr("serving.dash.who").format(
+        name=person.name, role=role(person, lang()), rows=rows, columns=columns
+    )
+
+
 def headed(table: pd.DataFrame) -> pd.DataFrame:
     """The both-modes table with its headers and mode names in the learner's language."""
     shown = table.assign(
@@ -74,14 +97,15 @@ people = {**access.lake_formation_principals(), **access.default_principals(arti
 # the script run), so the format function keeps the language of this run.
 words = lang()
 
-top = st.columns(4)
+top = st.columns([1, 1, 1, 1.4])
 mode = top[0].radio(tr("serving.dash.mode"), ["spice", "direct"],
                     format_func=lambda m: t(f"serving.dash.mode.{m}", words))  # fmt: skip
 interval = top[1].selectbox(tr("serving.dash.interval"), [60, 120, 360, 1440])
 hour = top[2].slider(tr("serving.dash.clock"), 1, 24 * len(days), 24 * len(days))
 who = top[3].selectbox(tr("serving.dash.principal"), list(people),
-                       format_func=lambda n: f"{n}: {people[n].description}")  # fmt: skip
+                       format_func=lambda n: f"{n} ({role(people[n], words)})")  # fmt: skip
 principal = people[who]
+st.caption(described(principal))
 
 left, middle, right = st.columns(3)
 picked = left.date_input(tr("serving.dash.dates"), (days[0], days[-1]), days[0], days[-1])
@@ -119,8 +143,9 @@ for i, name in enumerate(dashboard.VISUALS):
             frame = view.visuals[name]
             st.plotly_chart(figures.visual(name, frame, tr(f"serving.visual.{name}"), words))
         else:
-            st.info(f"{tr(f'serving.visual.{name}')}: {tr('serving.dash.hidden')} "
-                    f"{view.hidden[name]}")  # fmt: skip
+            st.info(tr("serving.dash.hidden").format(
+                visual=tr(f"serving.visual.{name}"), principal=view.principal,
+                columns=", ".join(view.hidden[name])))  # fmt: skip
 st.caption(tr("serving.dash.security"))
 
 if st.button(tr("serving.dash.compare")):

@@ -25,6 +25,15 @@ HEADER_NAMES = (
     "billed_by",
 )  # fmt: skip
 HEADER_KEYS = {t(f"serving.col.{name}", "en"): f"serving.col.{name}" for name in HEADER_NAMES}
+# Cell words lessons.serving writes (units, options) -> app text keys (serving.cell.<name>).
+CELL_NAMES = (
+    "load_order", "provisioned", "serverless", "node_hours", "rpu_hours", "shard_hours",
+    "put_units", "gb_ingested", "requests", "gb_months", "broker_hours", "kpu_hours",
+    "gb_transform", "tb_scanned", "rpu_busy_hour", "spectrum_tb", "gb_stored",
+)  # fmt: skip
+CELL_KEYS = {t(f"serving.cell.{name}", "en"): f"serving.cell.{name}" for name in CELL_NAMES}
+# Long text columns wrap (Streamlit wraps cells only in rows taller than 4rem).
+TALL_ROW_PX = 96
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,9 +68,22 @@ def lake_folder(rows: int, seed: int) -> str:
 
 
 def headed(frame: pd.DataFrame | list[dict]) -> pd.DataFrame:
-    """A table with its headers in the learner's language."""
+    """A table with its headers and known cell words in the learner's language."""
     table = pd.DataFrame(frame)
+    for column in [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]:
+        table[column] = table[column].map(
+            lambda v: tr(CELL_KEYS[v]) if isinstance(v, str) and v in CELL_KEYS else v
+        )
     return table.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+
+
+def priced(estimate: pd.DataFrame) -> pd.DataFrame:
+    """The monthly estimate with a clear "no sourced price" where the facts table has none."""
+    missing = tr("serving.ch.no_price")
+    return estimate.assign(
+        usd=[missing if pd.isna(v) else f"{v:,.2f}" for v in estimate["usd"]],
+        **{"price source": [missing if pd.isna(v) else v for v in estimate["price source"]]},
+    )
 
 
 def warehouse_tab() -> None:
@@ -106,15 +128,21 @@ def chooser_tab() -> None:
     except LabError as problem:  # the widgets' bounds should prevent it; say why if not
         st.error(str(problem))
         return
-    st.dataframe(chooser.assessment_table(work, lang()), hide_index=True)
+    reason = tr("serving.col.reason")
+    st.dataframe(chooser.assessment_table(work, lang()), hide_index=True, row_height=TALL_ROW_PX,
+                 column_config={reason: st.column_config.TextColumn(width="large")})  # fmt: skip
     st.subheader(tr("serving.ch.estimate"))
-    st.dataframe(headed(chooser.monthly_estimate(work)), hide_index=True)
-    st.caption(f"{tr('serving.ch.emr')} {chooser.emr_hook()}")
+    units = tr("serving.col.unit")
+    st.dataframe(headed(priced(chooser.monthly_estimate(work))), hide_index=True,
+                 column_config={units: st.column_config.TextColumn(width="large")})  # fmt: skip
+    st.caption(tr("serving.ch.emr"))
 
 
 def tables_tab() -> None:
-    st.dataframe(headed(chooser.stream_comparison()), hide_index=True)
-    st.dataframe(headed(chooser.engine_comparison()), hide_index=True)
+    notes = {tr(f"serving.col.{name}"): st.column_config.TextColumn(width="large")
+             for name in ("corrected", "billed_by")}  # fmt: skip
+    for table in (chooser.stream_comparison(), chooser.engine_comparison()):
+        st.dataframe(headed(table), hide_index=True, row_height=TALL_ROW_PX, column_config=notes)
 
 
 st.title(tr("serving.nav.engines"))

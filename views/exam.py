@@ -11,10 +11,38 @@ from views.common import lang, learner_name, store, tr
 from views.quizui import LETTERS, bank, choose, group_title
 
 
+def weights_note(weights: dict[str, float]) -> str:
+    """Which domain weights are AWS's (from the facts table) and which are the equal stand-in."""
+    found, _missing = engine.exam_weights()
+    sourced = ", ".join(f"{group_title(d)} {w:g}%" for d, w in found.items())
+    missing = [d for d in weights if d not in found]
+    if not missing:
+        return tr("exam.weights_sourced").format(sourced=sourced)
+    each = weights[missing[0]]
+    return tr("exam.weights_standin").format(
+        sourced=sourced or tr("exam.weights_none"),
+        missing=", ".join(group_title(d) for d in missing),
+        rest=each * len(missing),
+        each=each,
+    )
+
+
+def basis(result: engine.ExamReport) -> str:
+    """What the pass estimate compares, and why it is only a rough guide."""
+    if result.passing_percent is None:
+        return tr("exam.no_estimate").format(fact=engine.PASSING_SCORE_FACT)
+    return tr("exam.estimate_basis").format(
+        score=result.passing_score,
+        scale=engine.SCALED_SCORE_MAX,
+        percent=result.percent,
+        threshold=result.passing_percent,
+    )
+
+
 def setup() -> None:
-    weights, note = engine.equal_or_sourced_weights()
+    weights, _note = engine.equal_or_sourced_weights()
     st.write(tr("exam.intro"))
-    st.caption(note)
+    st.caption(weights_note(weights))
     left, right = st.columns(2)
     size = left.slider(tr("exam.size"), 5, min(65, len(bank())), min(20, len(bank())))
     minutes = right.slider(tr("exam.minutes"), 5, 180, size * 2)
@@ -33,7 +61,7 @@ def ask(exam: MockExam, now: datetime) -> None:
     left.caption(f"{position + 1} / {len(ids)} · {len(exam.answers)} {tr('exam.answered')} · "
                  f"{len(exam.flagged)} {tr('exam.flagged')}")  # fmt: skip
     right.caption(f"{tr('exam.left')}: {str(exam.remaining(now)).split('.')[0]}")
-    st.markdown(f"#### {question.stem.get(lang())}")
+    st.container(border=True).markdown(question.stem.get(lang()))
     order = engine.shuffled_choices(question, seed=position)
     kept = exam.answers.get(question.id, ())
     picked = choose(question, order, key=f"exam-{position}", kept=kept)
@@ -76,7 +104,7 @@ def report(exam: MockExam, user: str) -> None:
     # The right/asked count is not a change: no green arrow, which would read as "up".
     st.metric(tr("exam.score"), f"{result.percent:.0f}%", f"{result.correct}/{result.questions}",
               delta_color="off", delta_arrow="off")  # fmt: skip
-    st.caption(result.estimate_basis)
+    st.caption(basis(result))
     for title, tallies in ((tr("quiz.domains"), result.by_domain), (tr("quiz.topics"),
                                                                     result.by_topic)):  # fmt: skip
         st.subheader(title)

@@ -16,12 +16,11 @@ st.subheader(tr("home.lessons"))
 for topic in course.TOPICS:
     topic_lessons = [lesson for lesson in course.lessons() if lesson.topic == topic.id]
     with st.container(border=True):
-        st.markdown(f"**{topic.title(lang())}** · {topic.services}")
+        st.markdown(f"**{topic.title(lang())}** · {topic.service_list(lang())}")
         for spec in (p for p in PAGES if p.topic == topic.id):
             st.page_link(str(spec.path), label=f"{tr('home.open_page')}: {tr(spec.title_key)}")
         for lesson in topic_lessons:
             status = tr("home.ready") if lesson.ready else tr("home.planned")
-            st.markdown(
-                f"- `{lesson.id}` {lesson.title(lang())} · {lesson.minutes} min · *{status}*"
-            )
+            minutes = tr("home.minutes").format(minutes=lesson.minutes)
+            st.markdown(f"- `{lesson.id}` {lesson.title(lang())} · {minutes} · *{status}*")
 st.caption(tr("home.open_lab"))

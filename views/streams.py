@@ -1,6 +1,7 @@
 """Streams: stream vs batch, Kinesis shards and throttling, Firehose buffering, the comparison."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lessons import charts, facts
@@ -9,9 +10,50 @@ from lessons.datafiles import connect_tables
 from lessons.errors import LabError
 from lessons.streams import compare, freshness, labs
 from lessons.streams.workload import Workload, workload_from_plays
-from views.common import tr
+from views.common import lang, tr
 
 SPEEDUP_FOR_A_MINUTE = 10_080  # a week of plays sent in one minute
+
+# Data column -> app text key for its header; the lessons keep their English column names.
+HEADER_KEYS = {
+    "schedule": "streams.col.schedule", "kind": "streams.col.kind", "runs": "streams.col.runs",
+    "records read": "streams.col.records_read", "busy seconds": "streams.col.busy_seconds",
+    "paid seconds": "streams.col.paid_seconds", "freshness p50 (s)": "streams.col.freshness_p50",
+    "freshness p95 (s)": "streams.col.freshness_p95", "key": "streams.col.key",
+    "fraction": "streams.col.fraction", "shard_id": "streams.col.shard_id",
+    "setting": "streams.col.setting", "objects": "streams.col.objects",
+    "mean object KiB": "streams.col.mean_object_kib", "latency_p50_s": "streams.col.latency_p50_s",
+    "flushed by size": "streams.col.flushed_by_size", "service": "streams.col.service",
+    "order broken (records)": "streams.col.order_broken",
+    "processed twice": "streams.col.processed_twice", "lost (dropped)": "streams.col.lost",
+    "throttled records": "streams.col.throttled", "replay after a bug": "streams.col.replay",
+    "independent consumers": "streams.col.consumers", "max record": "streams.col.max_record",
+    "retention": "streams.col.retention", "unit": "streams.col.unit",
+    "quantity": "streams.col.quantity",
+}  # fmt: skip
+# Sentences in cells: wide enough to read, and rows tall enough that Streamlit wraps the text
+# (it only wraps when a row is taller than 4rem) instead of cutting it off.
+LONG_TEXT_COLUMNS = ("replay after a bug", "independent consumers", "retention", "unit")
+WRAPPED_ROW_PX = 72
+
+
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with headers, schedule names and kinds in the learner's language."""
+    shown = frame.copy()
+    if "schedule" in shown:
+        shown["schedule"] = shown["schedule"].map(lambda name: charts.schedule_label(name, lang()))
+    if "kind" in shown:
+        shown["kind"] = shown["kind"].map(lambda kind: charts.kind_label(kind, lang()))
+    return shown.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+
+
+def show_wrapped(frame: pd.DataFrame) -> None:
+    """A table whose sentence-long cells wrap in medium-width columns, the first column pinned."""
+    shown = headed(frame)
+    layout = {tr(HEADER_KEYS[c]): st.column_config.TextColumn(width="medium")
+              for c in LONG_TEXT_COLUMNS if c in frame}  # fmt: skip
+    layout[shown.columns[0]] = st.column_config.Column(pinned=True)
+    st.dataframe(shown, hide_index=True, column_config=layout, row_height=WRAPPED_ROW_PX)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -53,8 +95,8 @@ def stream_vs_batch_tab() -> None:
         for s in freshness.DEFAULT_SCHEDULES
     )  # fmt: skip
     table = freshness.compare(arrival_ms, artists, schedules)
-    st.plotly_chart(charts.freshness_vs_cost(table))
-    st.dataframe(table, hide_index=True)
+    st.plotly_chart(charts.freshness_vs_cost(table, lang()))
+    st.dataframe(headed(table), hide_index=True)
 
 
 def shards_tab() -> None:
@@ -68,8 +110,8 @@ def shards_tab() -> None:
     except LabError as refused:  # what Kinesis itself would answer
         st.error(str(refused))
         return
-    st.plotly_chart(charts.hash_ranges(shards, placed, tr("streams.shards.title")))
-    st.dataframe(placed, hide_index=True)
+    st.plotly_chart(charts.hash_ranges(shards, placed, tr("streams.shards.title"), lang()))
+    st.dataframe(headed(placed), hide_index=True)
 
 
 def throughput_tab() -> None:
@@ -88,7 +130,7 @@ def throughput_tab() -> None:
     limit = facts.number("kinesis.shard_write_records_per_s")
     st.plotly_chart(
         charts.shard_load(labs.per_second_load(run.result), limit, tr("streams.throughput.chart"),
-                          "records/s")
+                          tr("streams.throughput.unit"), lang())
     )  # fmt: skip
 
 
@@ -107,8 +149,8 @@ def firehose_tab() -> None:
     )  # fmt: skip
     hour = workload(100_000, "device_id", 168)
     table = labs.buffering_table(hour, (*labs.default_buffer_settings(), (size, interval)))
-    st.plotly_chart(charts.buffering_trade_off(table, tr("streams.firehose.chart")))
-    st.dataframe(table, hide_index=True)
+    st.plotly_chart(charts.buffering_trade_off(table, tr("streams.firehose.chart"), lang()))
+    st.dataframe(headed(table), hide_index=True)
 
 
 def compare_tab() -> None:
@@ -122,9 +164,9 @@ def compare_tab() -> None:
     consumers = middle.slider(tr("streams.compare.consumers"), 1, 8, 2)
     crash = right.toggle(tr("streams.compare.crash"), value=True)
     table, events, scenario = comparison(key, consumers, crash)
-    st.dataframe(table, hide_index=True)
+    show_wrapped(table)
     hours = st.number_input(tr("streams.compare.hours"), 1, 24 * 31, 24)
-    st.dataframe(compare.billable_units(events, scenario.shards, hours), hide_index=True)
+    show_wrapped(compare.billable_units(events, scenario.shards, hours))
 
 
 st.title(tr("nav.streams"))

@@ -39,8 +39,36 @@ TEXT: dict[str, dict[str, str]] = {
         "ko": "같은 클릭 12번으로 두 방식을 측정",
     },
     "serving.dash.hidden": {
-        "en": "Hidden for this principal by column-level security:",
-        "ko": "열 수준 보안으로 이 주체에게는 숨겨졌습니다:",
+        "en": "{visual}: hidden from {principal} by column-level security (it needs {columns}).",
+        "ko": "{visual}: 열 수준 보안 때문에 {principal}에게는 보이지 않습니다(필요한 열: "
+        "{columns}).",
+    },
+    "serving.role.everyone": {"en": "all data", "ko": "전체 데이터"},
+    "serving.role.label_manager": {"en": "record label", "ko": "음반사"},
+    "serving.role.device_support": {"en": "device support", "ko": "기기 지원"},
+    "serving.role.lake_formation": {"en": "Lake Formation", "ko": "Lake Formation"},
+    "serving.role.custom": {"en": "custom rules", "ko": "사용자 지정 규칙"},
+    "serving.dash.who": {
+        "en": "{name} ({role}) sees {rows} and {columns}.",
+        "ko": "{name}({role}): {rows}, {columns}을 볼 수 있습니다.",
+    },
+    "serving.dash.rows.all": {"en": "all rows", "ko": "모든 행"},
+    "serving.dash.rows.artists": {
+        "en": "the rows of its {count} artists",
+        "ko": "자사 아티스트 {count}명의 행",
+    },
+    "serving.dash.rows.devices": {
+        "en": "the rows of devices {devices}",
+        "ko": "기기 {devices}의 행",
+    },
+    "serving.dash.rows.filter": {
+        "en": "the rows where {filter}",
+        "ko": "{filter} 조건에 맞는 행",
+    },
+    "serving.dash.cols.all": {"en": "every column", "ko": "모든 열"},
+    "serving.dash.cols.hidden": {
+        "en": "every column except {columns}",
+        "ko": "{columns} 열을 제외한 모든 열",
     },
     "serving.dash.security": {
         "en": "Row-level security keeps only the rows a principal's rule allows (a label "
@@ -118,9 +146,14 @@ TEXT: dict[str, dict[str, str]] = {
     "serving.ch.queries": {"en": "Queries per day", "ko": "하루 쿼리 수"},
     "serving.ch.estimate": {"en": "Monthly estimate", "ko": "월간 추정"},
     "serving.ch.emr": {
-        "en": "EMR prices are your input on the EMR lesson's model:",
-        "ko": "EMR 가격은 EMR 레슨 모델에서 직접 입력합니다:",
+        "en": "EMR is counted in units only: its instance prices depend on instance type, Region "
+        "and the Spot market, and the course has no sourced copy of them. Lesson 10 compares EMR "
+        "with Glue and Athena in dollars, using instance prices you look up and enter.",
+        "ko": "EMR은 과금 단위로만 셉니다. 인스턴스 가격은 인스턴스 유형, 리전, 스팟 시장에 따라 "
+        "달라지고, 이 과정에는 출처가 확인된 가격이 없기 때문입니다. 10강에서는 직접 찾아 입력한 "
+        "인스턴스 가격으로 EMR을 Glue, Athena와 달러 기준으로 비교합니다.",
     },
+    "serving.ch.no_price": {"en": "no sourced price", "ko": "출처 있는 가격 없음"},
     "serving.pattern.dashboard": {
         "en": "Dashboards (repeated aggregates)",
         "ko": "대시보드(반복 집계)",
@@ -190,13 +223,46 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "serving.col.billed_by": {"en": "billed by", "ko": "과금 기준"},
     "serving.wh.all_days": {"en": "all days", "ko": "모든 날짜"},
+    # Cell words of the warehouse and estimate tables (English text = what lessons/ writes).
+    "serving.cell.load_order": {"en": "(none: load order)", "ko": "(없음: 적재 순서)"},
+    "serving.cell.provisioned": {"en": "provisioned", "ko": "프로비저닝"},
+    "serving.cell.serverless": {"en": "serverless", "ko": "서버리스"},
+    "serving.cell.node_hours": {"en": "node-hours", "ko": "노드 시간"},
+    "serving.cell.rpu_hours": {"en": "RPU-hours", "ko": "RPU 시간"},
+    "serving.cell.shard_hours": {"en": "shard-hours", "ko": "샤드 시간"},
+    "serving.cell.put_units": {"en": "PUT payload units", "ko": "PUT 페이로드 단위"},
+    "serving.cell.gb_ingested": {"en": "GB ingested", "ko": "수집한 GB"},
+    "serving.cell.requests": {
+        "en": "requests (send, receive, delete)",
+        "ko": "요청 수(전송, 수신, 삭제)",
+    },
+    "serving.cell.gb_months": {
+        "en": "GB-months stored (one copy)",
+        "ko": "저장 GB-월(사본 하나 기준)",
+    },
+    "serving.cell.broker_hours": {"en": "broker-hours per broker", "ko": "브로커당 브로커 시간"},
+    "serving.cell.kpu_hours": {"en": "KPU-hours per KPU", "ko": "KPU당 KPU 시간"},
+    "serving.cell.gb_transform": {"en": "GB to transform", "ko": "변환할 GB"},
+    "serving.cell.tb_scanned": {
+        "en": "TB scanned (one day per query)",
+        "ko": "스캔한 TB(쿼리마다 하루치)",
+    },
+    "serving.cell.rpu_busy_hour": {
+        "en": "RPU-hours per busy hour (serverless base)",
+        "ko": "쿼리 실행 1시간당 RPU 시간(서버리스 기본 용량)",
+    },
+    "serving.cell.spectrum_tb": {
+        "en": "Spectrum TB scanned (one day per query)",
+        "ko": "Spectrum이 스캔한 TB(쿼리마다 하루치)",
+    },
+    "serving.cell.gb_stored": {"en": "GB stored (one copy)", "ko": "저장 GB(사본 하나 기준)"},
     "serving.reason.record_too_big": {
         "en": "Records of {record:,} bytes exceed its limit of {limit}.",
         "ko": "{record:,}바이트 레코드는 한도 {limit}를 넘습니다.",
     },
     "serving.reason.retention_too_long": {
-        "en": "{days:g} days of retention is beyond its maximum of {limit}.",
-        "ko": "{days:g}일 보존은 최대 {limit}를 넘습니다.",
+        "en": "{days:g} days of retention is beyond its maximum of {limit_days:g} days.",
+        "ko": "{days:g}일 보존은 최대 보존 기간 {limit_days:g}일을 넘습니다.",
     },
     "serving.reason.stream_replay": {
         "en": "Keeps events for replay and for several consumers; {shards} shards carry this rate.",
@@ -215,11 +281,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "serving.reason.firehose_lands": {
         "en": "Lands events in S3, OpenSearch or Redshift with no consumer code; a buffer "
-        "interval from {shortest} to {interval} trades delay for fewer, larger files. "
+        "interval from {shortest_s:g} to {interval_s:g} seconds trades delay for fewer, "
+        "larger files. "
         "(Recommended only when answers may wait {real_time:g} s or more: a course rule of "
         "thumb.)",
         "ko": "소비자 코드 없이 이벤트를 S3, OpenSearch, Redshift에 적재합니다. 버퍼 간격을 "
-        "{shortest}에서 {interval} 사이로 길게 잡을수록 지연은 늘지만 파일은 적고 커집니다. "
+        "{shortest_s:g}초에서 {interval_s:g}초 사이로 길게 잡을수록 지연은 늘지만 "
+        "파일은 적고 커집니다. "
         "(응답을 {real_time:g}초 이상 기다릴 수 있을 때만 추천합니다. 이 과정의 경험칙입니다.)",
     },
     "serving.reason.firehose_no_replay": {
@@ -308,9 +376,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "serving.reason.search_text": {
         "en": "Full-text search and log analytics need an inverted index; new documents are "
-        "searchable after about {refresh}.",
+        "searchable after about {refresh_s:g} s.",
         "ko": "전문 검색과 로그 분석에는 역색인이 필요합니다. "
-        "새 문서는 약 {refresh} 뒤에 검색됩니다.",
+        "새 문서는 약 {refresh_s:g}초 뒤에 검색됩니다.",
     },
     "serving.reason.not_search": {
         "en": "No full-text search or log analytics is asked for.",

@@ -337,6 +337,11 @@ class ExamReport:
     passed_estimate: bool | None
     estimate_basis: str
 
+    @property
+    def passing_percent(self) -> float | None:
+        """The raw percent correct compared with the passing score; None without that fact."""
+        return None if self.passing_score is None else _passing_percent(self.passing_score)
+
 
 def _tallies(
     keys: list[str], graded: list[Graded], answered: list[bool], order: tuple[str, ...]
@@ -349,11 +354,16 @@ def _tallies(
     return tuple(Tally(k, *rows[k]) for k in sorted(rows, key=lambda k: (rank.get(k, 99), k)))
 
 
+def _passing_percent(score: float) -> float:
+    # The scaled pass mark read as a raw percentage: a rough guide, as estimate_basis says.
+    return 100.0 * score / SCALED_SCORE_MAX
+
+
 def _passing(percent: float) -> tuple[float | None, bool | None, str]:
     score = _optional_number(PASSING_SCORE_FACT)
     if score is None:
         return None, None, f"No pass estimate: {PASSING_SCORE_FACT} is not in the facts table."
-    threshold = 100.0 * score / SCALED_SCORE_MAX
+    threshold = _passing_percent(score)
     basis = (
         f"Rough guide only: AWS reports a scaled score and passes at {score:g}/{SCALED_SCORE_MAX}, "
         "but how raw answers map to that scale is not public; this compares your raw "

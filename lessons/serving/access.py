@@ -11,6 +11,9 @@ on the catalog table. :func:`default_principals` defines the dashboard lesson's 
 grants into dashboard viewers through :func:`from_grants`: any object with ``principal``,
 ``columns`` and ``row_filter`` attributes becomes a :class:`Principal`.
 
+A principal carries no prose: its ``role`` (one of :data:`ROLES`) and ``scope`` (the artists
+or devices its rows are limited to) are data, so the app describes it in the learner's language.
+
 Fidelity: Quick Sight's RLS uses a rules dataset (user or group → allowed values per column, or
 tag-based rules) and CLS marks columns restricted to named users or groups; both are Enterprise
 edition features set on the dataset. For most visual types a visual that uses a restricted
@@ -29,6 +32,8 @@ from dataclasses import dataclass
 from lessons.errors import LabError
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+# What kind of viewer a principal is; the app has a text key per role (serving.role.<role>).
+ROLES = ("everyone", "label_manager", "device_support", "lake_formation", "custom")
 
 
 class AccessError(LabError):
@@ -37,16 +42,23 @@ class AccessError(LabError):
 
 @dataclass(frozen=True)
 class Principal:
-    """A user or group: the columns it may see (None = all) and the rows (None = all)."""
+    """A user or group: the columns it may see (None = all) and the rows (None = all).
+
+    ``role`` says what kind of viewer it is (one of ROLES) and ``scope`` the values its rows
+    are limited to (artists for a label manager, device ids for device support).
+    """
 
     name: str
     columns: frozenset[str] | None = None
     row_filter: str | None = None
-    description: str = ""
+    role: str = "custom"
+    scope: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _NAME.fullmatch(self.name):
             raise AccessError(f"Principal name {self.name!r} must be a short identifier.")
+        if self.role not in ROLES:
+            raise AccessError(f"Principal role {self.role!r} must be one of {', '.join(ROLES)}.")
         if self.columns is not None and not self.columns:
             raise AccessError(f"Principal {self.name!r} may see no column at all.")
 
@@ -59,7 +71,7 @@ class Principal:
         return [c for c in columns if not self.may_see(c)]
 
 
-EVERYONE = Principal("analytics", description="internal analytics group: all rows and columns")
+EVERYONE = Principal("analytics", role="everyone")
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -78,7 +90,8 @@ def label_manager(
         name,
         columns=frozenset(FACT_COLUMNS) - set(hidden),
         row_filter=f"artist_name IN ({_quoted(artists)})",
-        description=f"label manager: {len(artists)} artists, without {', '.join(hidden)}",
+        role="label_manager",
+        scope=tuple(artists),
     )
 
 
@@ -90,7 +103,8 @@ def device_support(devices: Sequence[int]) -> Principal:
     return Principal(
         "device_support",
         row_filter=f"device_id IN ({listed})",
-        description=f"device support: devices {listed}",
+        role="device_support",
+        scope=tuple(str(d) for d in devices),
     )
 
 
@@ -118,13 +132,10 @@ def lake_formation_principals() -> dict[str, Principal]:
     policy = demo.policy_for({table.name: table})
     grants = [lakeformation.table_access(policy, arn, table) for arn in demo.PRINCIPALS.values()]
     found = from_grants(grants)
-    described = {}
-    for name, person in found.items():
-        hidden = person.hidden(table.column_names)
-        rows = person.row_filter or "all rows"
-        note = f"Lake Formation: {rows}" + (f", without {', '.join(hidden)}" if hidden else "")
-        described[name] = Principal(person.name, person.columns, person.row_filter, note)
-    return described
+    return {
+        name: Principal(p.name, p.columns, p.row_filter, role="lake_formation")
+        for name, p in found.items()
+    }
 
 
 def from_grants(grants: Iterable[object]) -> dict[str, Principal]:

@@ -14,8 +14,9 @@ minimums) are the facts table's; the thresholds that split "recommended" from "p
 (INTERACTIVE_S, REAL_TIME_S, EMR_SCALE_GB_PER_DAY) are course rules of thumb, not AWS facts, and
 the reasons that use them say so. The billed-by column is a summary: Redshift Serverless, EMR
 Serverless and OpenSearch Serverless bill their own capacity units. EMR prices
-are learner inputs in lessons.emr (no sourced EC2 prices), so EMR shows units here and
-:func:`emr_hook` points to lessons.emr.compare_engines for the priced comparison.
+are learner inputs in lessons.emr (no sourced EC2 prices), so EMR shows units here; the
+priced comparison is lessons.emr.compare_engines, with the prices the learner enters (lesson 10).
+Reasons carry numbers, not unit words, wherever the app must word a duration in Korean too.
 """
 
 from __future__ import annotations
@@ -138,10 +139,9 @@ def _too_big(w: Workload, fact_id: str) -> Reason | None:
 
 
 def _too_long(w: Workload, fact_id: str) -> Reason | None:
-    if w.retention_days > facts.as_seconds(fact_id) / SECONDS_PER_DAY:
-        return Reason(
-            "retention_too_long", {"days": w.retention_days, "limit": facts.fact(fact_id).display()}
-        )
+    limit_days = facts.as_seconds(fact_id) / SECONDS_PER_DAY
+    if w.retention_days > limit_days:
+        return Reason("retention_too_long", {"days": w.retention_days, "limit_days": limit_days})
     return None
 
 
@@ -169,8 +169,8 @@ def _firehose(w: Workload) -> tuple[str, Reason]:
     return fit, Reason(
         "firehose_lands",
         {
-            "shortest": facts.fact("firehose.buffer_interval_min_s").display(),
-            "interval": facts.fact("firehose.buffer_interval_max_s").display(),
+            "shortest_s": facts.as_seconds("firehose.buffer_interval_min_s"),
+            "interval_s": facts.as_seconds("firehose.buffer_interval_max_s"),
             "real_time": REAL_TIME_S,
         },
     )
@@ -239,8 +239,8 @@ def _redshift(w: Workload) -> tuple[str, Reason]:
 
 def _opensearch(w: Workload) -> tuple[str, Reason]:
     if w.query_pattern == "full_text_search":
-        refresh = facts.fact("opensearch.refresh_interval_default_s").display()
-        return "recommended", Reason("search_text", {"refresh": refresh})
+        refresh_s = facts.as_seconds("opensearch.refresh_interval_default_s")
+        return "recommended", Reason("search_text", {"refresh_s": refresh_s})
     return "not a fit", Reason("not_search")
 
 
@@ -259,15 +259,6 @@ def assess(w: Workload) -> list[Assessment]:
 def recommended(w: Workload) -> list[str]:
     """The services rated "recommended" for the workload, in the order of SERVICES."""
     return [a.service for a in assess(w) if a.fit == "recommended"]
-
-
-def emr_hook() -> str:
-    """Where the priced EMR comparison lives (lessons.emr.compare_engines, with learner prices)."""
-    try:
-        from lessons import emr
-    except ImportError:
-        return "lessons.emr is not available: EMR is shown in units only."
-    return f"{emr.__name__}.compare_engines prices EMR with the instance prices you enter."
 
 
 def _units(w: Workload, service: str) -> list[dict]:

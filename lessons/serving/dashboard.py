@@ -35,6 +35,18 @@ class FilterError(LabError):
     """A dashboard filter that cannot be applied."""
 
 
+class ColumnHiddenError(AccessError):
+    """A visual or filter needs columns the principal may not see; ``columns`` names them."""
+
+    def __init__(self, principal: str, columns: tuple[str, ...]) -> None:
+        super().__init__(
+            f"{principal} may not see {', '.join(columns)}: "
+            "this visual or filter is hidden by column-level security."
+        )
+        self.principal = principal
+        self.columns = columns
+
+
 @dataclass(frozen=True)
 class Filters:
     """Dashboard filters: event dates (inclusive), artists and devices; empty means all."""
@@ -102,10 +114,7 @@ def _run(source: Source, select: str, group: str, order: str, filters: Filters,
     needed = [c.strip() for c in group.split(",")] + filters.columns()
     hidden = principal.hidden(needed)
     if hidden:
-        raise AccessError(
-            f"{principal.name} may not see {', '.join(sorted(set(hidden)))}: "
-            "this visual or filter is hidden by column-level security."
-        )
+        raise ColumnHiddenError(principal.name, tuple(sorted(set(hidden))))
     secured = source.secured(principal)
     where, params = filters.where()
     sql = (
@@ -166,11 +175,12 @@ VISUALS: dict[str, Callable[..., pd.DataFrame]] = {
 
 @dataclass(frozen=True)
 class DashboardView:
-    """Every visual as one principal sees it; hidden visuals carry the reason instead."""
+    """Every visual as one principal sees it; a hidden visual maps to the columns it needed
+    that the principal may not see (data, so the app words the reason in either language)."""
 
     principal: str
     visuals: dict[str, pd.DataFrame]
-    hidden: dict[str, str]
+    hidden: dict[str, tuple[str, ...]]
 
     @property
     def total_plays(self) -> int:
@@ -195,8 +205,8 @@ def render(
     for name, visual in VISUALS.items():
         try:
             visuals[name] = visual(source, filters, principal)
-        except AccessError as reason:
-            hidden[name] = str(reason)
+        except ColumnHiddenError as reason:
+            hidden[name] = reason.columns
     return DashboardView(principal.name, visuals, hidden)
 
 
