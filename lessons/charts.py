@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from lessons import facts
 from lessons.course import TOPICS
 from lessons.i18n import t
 
@@ -351,13 +352,14 @@ def athena_scanned_and_cost(summary: pd.DataFrame, title: str, lang: str = "en")
     colours = [_BASELINE_COLOUR if v == "csv" else _VARIANT_COLOUR for v in summary["variant"]]
     panels = (t("lake.athena.axis.scanned_mb", lang), t("lake.athena.axis.cost_usd", lang))
     fig = make_subplots(rows=1, cols=2, subplot_titles=panels)
-    fig.add_trace(go.Bar(x=summary["label"], y=summary["data scanned (bytes)"] / 1e6,
+    scanned_mb = summary["data scanned (bytes)"] / facts.BYTES_PER_UNIT["MB"]
+    fig.add_trace(go.Bar(x=summary["label"], y=scanned_mb,
                          marker_color=colours, showlegend=False), row=1, col=1)  # fmt: skip
     fig.add_trace(go.Bar(x=summary["label"], y=summary["cost (USD)"], marker_color=colours,
                          showlegend=False), row=1, col=2)  # fmt: skip
     # Powers of ten only, labelled as plain MB: plotly's own log ticks repeat bare digits
     # (5, 4, 3, 2 ...) between decades. The range runs strictly past the bars to whole decades.
-    scanned = [v / 1e6 for v in summary["data scanned (bytes)"] if v > 0]
+    scanned = [v for v in scanned_mb if v > 0]
     log_axis: dict[str, object] = {"type": "log"}
     if scanned:
         low = math.ceil(math.log10(min(scanned))) - 1

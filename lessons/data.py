@@ -22,6 +22,7 @@ from typing import TypeVar
 import numpy as np
 import pyarrow as pa
 
+from lessons import facts
 from lessons.errors import LabError
 
 ACTIVITY_TYPES = ("Running", "Working", "Walking", "Traveling", "Sitting")
@@ -35,7 +36,7 @@ APP_VERSIONS = ("3.0.0", "3.0.1", "3.1.0")
 REFERENCE_SEED = 20231120
 CHUNK_ROWS = 1_000_000
 MAX_ROWS = 50_000_000
-_MS_PER_HOUR = 3_600_000
+_MS_PER_HOUR = facts.MS_PER_HOUR
 T = TypeVar("T")
 _MS_PER_DAY = 24 * _MS_PER_HOUR
 

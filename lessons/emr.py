@@ -39,7 +39,8 @@ from lessons.errors import LabError
 from lessons.lake.athena import query_cost_usd
 from lessons.lake.glue.job import job_cost
 
-BYTES_PER_GB = 10**9
+BYTES_PER_GB = facts.BYTES_PER_UNIT["GB"]
+SECONDS_PER_HOUR = facts.SECONDS_PER_UNIT["hours"]
 MAX_SIMULATED_MINUTES = 7 * 24 * 60
 
 
@@ -136,7 +137,7 @@ class SparkJob:
 
     @property
     def vcpu_hours(self) -> float:
-        return self.input_gb * self.vcpu_seconds_per_gb / 3600
+        return self.input_gb * self.vcpu_seconds_per_gb / SECONDS_PER_HOUR
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def glue_run(job: SparkJob, dpus: int) -> tuple[float, float]:
     if dpus < 1:
         raise EmrError("A Glue job needs at least 1 DPU.")
     hours = job.vcpu_hours / (dpus * facts.number("glue.dpu_vcpu"))
-    return hours * 60, job_cost(hours * 3600, dpus).usd
+    return hours * 60, job_cost(hours * SECONDS_PER_HOUR, dpus).usd
 
 
 def athena_cost(job: SparkJob) -> float:

@@ -19,7 +19,9 @@ from lessons.errors import FactsFileError, UnknownFactError
 FACTS_FILE = Path(__file__).with_name("facts.yaml")
 REQUIRED_FIELDS = ("title", "value", "unit", "source", "as_of")
 OPTIONAL_FIELDS = ("changed", "note")
-BYTES_PER_UNIT = {"MB": 10**6, "MiB": 2**20, "KiB": 2**10, "KB": 10**3}  # as_bytes's size units
+BYTES_PER_UNIT = {  # as_bytes's size units; GB and TB are decimal, as AWS prices them
+    "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "KiB": 2**10, "MiB": 2**20,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ def as_bytes(fact_id: str) -> int:
 
 
 SECONDS_PER_UNIT = {"seconds": 1, "minutes": 60, "hours": 3_600, "days": 86_400}
+# Event times in the models are milliseconds.
+MS_PER_HOUR = SECONDS_PER_UNIT["hours"] * 1000
 
 
 def as_seconds(fact_id: str) -> int:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lessons import facts
 from lessons.errors import LabError
 from lessons.flink.stream import EventStream
 
-_MS_PER_HOUR = 3_600_000
+_MS_PER_HOUR = facts.MS_PER_HOUR
 
 
 class AnomalyError(LabError):

@@ -48,7 +48,7 @@ class KpuPlan:
         """Billed KPU-hours for one run of `hours` (the minimum charge applies)."""
         if hours < 0:
             raise CapacityError("A run cannot last a negative number of hours.")
-        least = facts.as_seconds("flink.min_charge_minutes") / 3600
+        least = facts.as_seconds("flink.min_charge_minutes") / facts.SECONDS_PER_UNIT["hours"]
         return self.billed_kpus * max(hours, least)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from lessons import facts
+
 LAYOUT_COLOURS = {"row": "#e8590c", "column": "#1971c2"}
 _COLUMN_COLOURS = (
     "#1971c2", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#c2255c", "#5c940d",
@@ -19,7 +21,7 @@ def format_sizes(sizes: pd.DataFrame, title: str) -> go.Figure:
     """Bytes on disk per variant, coloured by row or column layout."""
     fig = go.Figure(
         go.Bar(
-            x=sizes["variant"], y=sizes["bytes"] / 1e6,
+            x=sizes["variant"], y=sizes["bytes"] / facts.BYTES_PER_UNIT["MB"],
             marker_color=[LAYOUT_COLOURS[v] for v in sizes["layout"]],
             text=[f"{r:.2f}x CSV" for r in sizes["vs_csv"]], textposition="outside",
         )
@@ -33,7 +35,8 @@ def column_bytes(totals: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     for field, name in (("uncompressed_bytes", "encoded, before codec"),
                         ("compressed_bytes", "on disk")):  # fmt: skip
-        fig.add_trace(go.Bar(x=totals["column"], y=totals[field] / 1e3, name=name))
+        kilobytes = totals[field] / facts.BYTES_PER_UNIT["KB"]
+        fig.add_trace(go.Bar(x=totals["column"], y=kilobytes, name=name))
     fig.update_layout(title=title, height=360, barmode="group", yaxis_title="KB")
     return fig
 

@@ -306,8 +306,8 @@ def _plan_row(fact_style: str, dim_style: str, plan: JoinPlan) -> dict:
         "fact style": fact_style,
         "dim style": dim_style,
         "strategy": plan.strategy,
-        "MB moved": round(plan.bytes_moved / 1e6, 3),
-        "MB stored": round(plan.stored_bytes / 1e6, 3),
+        "MB moved": round(plan.bytes_moved / facts.BYTES_PER_UNIT["MB"], 3),
+        "MB stored": round(plan.stored_bytes / facts.BYTES_PER_UNIT["MB"], 3),
         "busiest slice share": round(plan.largest_slice_share, 3),
     }
 

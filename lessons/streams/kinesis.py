@@ -36,7 +36,7 @@ ACCOUNT_SHARD_QUOTA = 20_000
 ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER",
                   "AT_TIMESTAMP")  # fmt: skip
 CAPACITY_MODES = ("provisioned", "on-demand")
-MS_PER_HOUR = 3_600_000
+MS_PER_HOUR = facts.MS_PER_HOUR
 
 
 def hash_space() -> int:

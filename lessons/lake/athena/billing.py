@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from lessons import facts
 
-BYTES_PER_TB = facts.BYTES_PER_UNIT["MB"] * 10**6  # Athena prices decimal terabytes
+BYTES_PER_TB = facts.BYTES_PER_UNIT["TB"]  # Athena prices decimal terabytes
 
 
 def billed_bytes(scanned: int, minimum_fact: str = "athena.min_scan_mb") -> int:

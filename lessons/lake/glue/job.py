@@ -102,7 +102,7 @@ def job_cost(seconds: float, dpus: float) -> JobCost:
     if seconds < 0 or dpus <= 0:
         raise JobError("A job run needs a non-negative duration and a positive DPU count.")
     billed = max(seconds, float(facts.as_seconds("glue.job_min_billing_minutes")))
-    dpu_hours = dpus * billed / 3600
+    dpu_hours = dpus * billed / facts.SECONDS_PER_UNIT["hours"]
     return JobCost(seconds, billed, dpu_hours, dpu_hours * facts.number("glue.dpu_hour_price_usd"))
 
 
