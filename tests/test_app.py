@@ -9,19 +9,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lessons import facts
-from lessons.paths import PROJECT_ROOT
+from tests import pages
 from tests.chart_json import axis_titles, figures
 from views import PAGES
 
-APP = str(PROJECT_ROOT / "app.py")
+APP = pages.APP
 TIMEOUT_S = 60
 
 
 def run_page(spec_file: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.session_state["lang"] = lang
-    at.switch_page(f"views/{spec_file}")
-    return at.run()
+    return pages.run_page(spec_file, lang, timeout_s=TIMEOUT_S)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -9,25 +9,12 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
-from lessons.paths import PROJECT_ROOT
 from tests.chart_json import figures
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = lang
-    at.switch_page("views/athena.py")
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+from tests.pages import metrics, run_page
 
 
 def test_parquet_against_csv_shows_savings_and_the_table() -> None:
-    at = open_page()
+    at = run_page("athena.py")
     assert not at.exception and not at.error
     shown = metrics(at)
     assert float(shown["Less data scanned"].rstrip("%")) > 80  # SELECT * LIMIT reads a row group
@@ -37,7 +24,7 @@ def test_parquet_against_csv_shows_savings_and_the_table() -> None:
 
 
 def test_switching_to_csv_gzip_and_partitioning_changes_the_measurements() -> None:
-    at = open_page()
+    at = run_page("athena.py")
     at.radio(key="athena_format").set_value("csv").run()
     at.selectbox(key="athena_codec_csv").set_value("gzip").run()
     assert not at.exception and not at.error
@@ -52,7 +39,7 @@ def test_switching_to_csv_gzip_and_partitioning_changes_the_measurements() -> No
 
 
 def test_the_page_speaks_korean() -> None:
-    at = open_page("ko")
+    at = run_page("athena.py", "ko")
     assert not at.exception
     assert at.title[0].value == "Athena 튜닝 실습"
     assert "스캔 데이터 절감" in metrics(at)
@@ -70,7 +57,7 @@ def bar_chart_fields(at: AppTest) -> set[str]:
 
 
 def test_korean_tables_and_charts_have_korean_headers_and_names() -> None:
-    ko, en = open_page("ko"), open_page("en")
+    ko, en = run_page("athena.py", "ko"), run_page("athena.py", "en")
     assert not ko.exception and not ko.error
     assert panel_titles(ko) == [t("lake.athena.axis.scanned_mb", "ko"),
                                 t("lake.athena.axis.cost_usd", "ko")]  # fmt: skip
@@ -87,7 +74,7 @@ def test_korean_tables_and_charts_have_korean_headers_and_names() -> None:
 
 def test_every_format_and_codec_renders_with_partitions_and_small_objects() -> None:
     """Each storage choice the widgets offer, at the smallest sample, renders without an error."""
-    at = open_page()
+    at = run_page("athena.py")
     at.select_slider[0].set_value(50_000).run()
     at.toggle(key="athena_by_dt").set_value(True)
     at.radio[1].set_value("small").run()
@@ -102,7 +89,7 @@ def test_every_format_and_codec_renders_with_partitions_and_small_objects() -> N
 
 def test_picking_the_baselines_storage_shows_exactly_no_change() -> None:
     """CSV, uncompressed, unpartitioned, compacted: the baseline's storage, so 1.0x and 0%."""
-    at = open_page()
+    at = run_page("athena.py")
     at.radio(key="athena_format").set_value("csv").run()
     assert at.selectbox(key="athena_codec_csv").value == "none"
     assert not at.exception and not at.error
@@ -123,7 +110,7 @@ def test_picking_the_baselines_storage_shows_exactly_no_change() -> None:
 
 
 def test_metrics_lead_with_bytes_and_cost_and_say_run_time_varies() -> None:
-    at = open_page()
+    at = run_page("athena.py")
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["Less data scanned", "Cheaper", "Smaller on S3"]
     assert "measured now, varies run to run" in labels[3]
@@ -131,7 +118,7 @@ def test_metrics_lead_with_bytes_and_cost_and_say_run_time_varies() -> None:
 
 
 def test_scanned_axis_ticks_are_powers_of_ten_in_plain_megabytes() -> None:
-    (figure,) = figures(open_page())
+    (figure,) = figures(run_page("athena.py"))
     axis = figure["layout"]["yaxis"]
     assert axis["type"] == "log"
     exponents = list(range(axis["range"][0], axis["range"][1] + 1))

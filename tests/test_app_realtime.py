@@ -5,21 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
-from lessons.paths import PROJECT_ROOT
 from tests.chart_json import axis_titles, figures
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def realtime_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = lang
-    at.switch_page("views/realtime.py")
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+from tests.pages import metrics, run_page
 
 
 def count(at: AppTest, label: str) -> int:
@@ -31,7 +18,7 @@ def slider(at: AppTest, label: str):
 
 
 def test_a_longer_watermark_delay_drops_fewer_events_until_sql_agrees() -> None:
-    at = realtime_page()
+    at = run_page("realtime.py", timeout_s=90)
     assert not at.exception
     dropped_short = count(at, "dropped as late")
     assert dropped_short > 0
@@ -44,7 +31,7 @@ def test_a_longer_watermark_delay_drops_fewer_events_until_sql_agrees() -> None:
 
 
 def test_allowed_lateness_turns_dropped_events_into_late_counted_ones() -> None:
-    at = realtime_page()
+    at = run_page("realtime.py", timeout_s=90)
     before = count(at, "dropped as late")
     slider(at, "Allowed lateness").set_value(180).run()
     assert count(at, "dropped as late") < before
@@ -52,7 +39,7 @@ def test_allowed_lateness_turns_dropped_events_into_late_counted_ones() -> None:
 
 
 def test_window_size_changes_what_is_late() -> None:
-    at = realtime_page()
+    at = run_page("realtime.py", timeout_s=90)
     small = count(at, "dropped as late")
     next(s for s in at.select_slider if s.label.startswith("Tumbling")).set_value(120).run()
     assert not at.exception
@@ -60,7 +47,7 @@ def test_window_size_changes_what_is_late() -> None:
 
 
 def test_recovery_tab_shows_identical_counts_and_a_double_count() -> None:
-    at = realtime_page()
+    at = run_page("realtime.py", timeout_s=90)
     assert metrics(at)["exactly-once counts identical"] == "yes"
     assert count(at, "double counted (at-least-once)") > 0
     slider(at, "Failure after").set_value(90).run()
@@ -69,9 +56,9 @@ def test_recovery_tab_shows_identical_counts_and_a_double_count() -> None:
 
 
 def test_korean_page_has_no_english_labels_left() -> None:
-    at = realtime_page("ko")
+    at = run_page("realtime.py", "ko", timeout_s=90)
     assert not at.exception and not at.error
-    english = realtime_page("en")
+    english = run_page("realtime.py", "en", timeout_s=90)
     labels = [m.label for m in at.metric] + [s.label for s in at.slider]
     assert len(labels) == len(english.metric) + len(english.slider) > 0
     english_labels = {m.label for m in english.metric} | {s.label for s in english.slider}
@@ -80,7 +67,10 @@ def test_korean_page_has_no_english_labels_left() -> None:
 
 
 def test_korean_charts_have_korean_axis_titles_and_legend() -> None:
-    ko, en = realtime_page("ko"), realtime_page("en")
+    ko, en = (
+        run_page("realtime.py", "ko", timeout_s=90),
+        run_page("realtime.py", "en", timeout_s=90),
+    )
     timeline, recovery = figures(ko)
     assert axis_titles(timeline) == {
         "xaxis": t("realtime.axis.event_time", "ko"),

@@ -5,17 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
-from lessons.paths import PROJECT_ROOT
 from tests.chart_json import axis_titles, figures
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def search_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = lang
-    at.switch_page("views/search.py")
-    return at.run()
+from tests.pages import run_page
 
 
 def query_box(at: AppTest):
@@ -23,7 +14,7 @@ def query_box(at: AppTest):
 
 
 def test_a_partial_word_query_shows_terms_postings_and_agreeing_hits() -> None:
-    at = search_page()
+    at = run_page("search.py")
     assert not at.exception and not at.error
     steps = at.dataframe[0].value
     assert list(steps["step"]) == ["tokenize", "lowercase", "ngram 2-3"]
@@ -34,7 +25,7 @@ def test_a_partial_word_query_shows_terms_postings_and_agreeing_hits() -> None:
 
 
 def test_switching_to_the_standard_analyzer_drops_partial_matches() -> None:
-    at = search_page()
+    at = run_page("search.py")
     query_box(at).input("harb").run()
     next(r for r in at.radio if r.label == "Analyzer").set_value("standard").run()
     assert not at.exception and not at.error
@@ -42,7 +33,7 @@ def test_switching_to_the_standard_analyzer_drops_partial_matches() -> None:
 
 
 def test_tied_scores_are_listed_by_id_in_both_tables_and_the_caption_says_so() -> None:
-    at = search_page()
+    at = run_page("search.py")
     next(r for r in at.radio if r.label == "Analyzer").set_value("standard").run()
     query_box(at).input("lindqvist").run()  # 35 equal scores, tied across the top-10 cut
     assert not at.exception and not at.error
@@ -54,7 +45,7 @@ def test_tied_scores_are_listed_by_id_in_both_tables_and_the_caption_says_so() -
 
 
 def test_an_empty_query_is_a_message_and_the_page_stays() -> None:
-    at = search_page()
+    at = run_page("search.py")
     query_box(at).input("  ").run()
     assert not at.exception
     assert "Nothing to search for" in at.error[0].value
@@ -64,7 +55,7 @@ def test_an_empty_query_is_a_message_and_the_page_stays() -> None:
 
 
 def test_refresh_interval_slider_changes_the_visibility_wait() -> None:
-    at = search_page()
+    at = run_page("search.py")
     wait = {m.label: m.value for m in at.metric}["mean wait until searchable"]
     next(s for s in at.select_slider if s.label == "Refresh interval (s)").set_value(10.0).run()
     slower = {m.label: m.value for m in at.metric}["mean wait until searchable"]
@@ -72,16 +63,16 @@ def test_refresh_interval_slider_changes_the_visibility_wait() -> None:
 
 
 def test_cqrs_poll_slider_raises_the_lag_and_korean_renders() -> None:
-    at = search_page()
+    at = run_page("search.py")
     lag = float({m.label: m.value for m in at.metric}["mean lag"].split()[0])
     next(s for s in at.slider if s.label == "Consumer poll interval (s)").set_value(10.0).run()
     assert float({m.label: m.value for m in at.metric}["mean lag"].split()[0]) > lag + 2
-    ko = search_page("ko")
+    ko = run_page("search.py", "ko")
     assert not ko.exception and ko.title[0].value == "검색 인덱싱"
 
 
 def test_korean_charts_and_tables_have_korean_titles_legends_and_headers() -> None:
-    ko, en = search_page("ko"), search_page("en")
+    ko, en = run_page("search.py", "ko"), run_page("search.py", "en")
     segments, scaling, lag = figures(ko)
     ko_text = {key: t(key, "ko") for key in (
         "search.axis.seconds", "search.axis.segments", "search.axis.documents",

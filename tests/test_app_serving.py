@@ -5,22 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from lessons.i18n import t
-from lessons.paths import PROJECT_ROOT
 from tests.chart_json import axis_titles, figures
-
-APP = str(PROJECT_ROOT / "app.py")
-TIMEOUT_S = 120
-
-
-def run_page(name: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.session_state["lang"] = lang
-    at.switch_page(f"views/{name}")
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+from tests.pages import metrics, run_page
 
 
 def test_spice_lags_the_lake_until_its_next_refresh_and_direct_query_does_not() -> None:
