@@ -10,7 +10,7 @@ from lessons.i18n import t
 from lessons.lake import tuning
 from lessons.lake.layout import Lake
 from lessons.paths import data_dir
-from views.common import lang, tr
+from views.common import lang, tr, translated_headers
 
 SEED = 42
 CODECS = {"parquet": ["snappy", "zstd", "gzip", "none"], "csv": ["none", "gzip"]}
@@ -106,9 +106,7 @@ charts_row[2].caption(tr("lake.athena.chart.time"))
 charts_row[2].bar_chart(per_query(shown, "run time (s)", 1000), stack=False)
 st.info(tr("lake.athena.note"))
 st.subheader(tr("lake.athena.table"))
-headed = tuning.display_table(shown).rename(
-    columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c
-)
+headed = translated_headers(tuning.display_table(shown), HEADER_KEYS)
 st.dataframe(headed, hide_index=True)
 st.plotly_chart(
     charts.athena_scanned_and_cost(tuning.summarise(shown), tr("lake.athena.nav"), lang())

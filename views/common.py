@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from lessons.errors import LabError
@@ -21,6 +23,11 @@ def lang() -> str:
 def tr(key: str) -> str:
     """The app text for `key` in the learner's language."""
     return t(key, lang())
+
+
+def translated_headers(frame: pd.DataFrame, keys: Mapping[str, str]) -> pd.DataFrame:
+    """`frame` with each column listed in `keys` renamed to that text in the learner's language."""
+    return frame.rename(columns=lambda c: tr(keys[c]) if c in keys else c)
 
 
 @st.cache_resource

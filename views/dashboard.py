@@ -8,7 +8,7 @@ import streamlit as st
 from lessons.data import DatasetConfig
 from lessons.i18n import t
 from lessons.serving import access, dashboard, figures, processed, spice
-from views.common import lang, tr
+from views.common import lang, tr, translated_headers
 
 ROWS, SEED = 200_000, 11
 START = "2026-11-02"
@@ -85,7 +85,7 @@ def headed(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.assign(
         mode=table["mode"].map(lambda m: tr(MODE_KEYS[m]) if m in MODE_KEYS else m)
     )
-    return shown.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+    return translated_headers(shown, HEADER_KEYS)
 
 
 st.title(tr("serving.nav.dashboard"))

@@ -13,7 +13,7 @@ from lessons.data import DatasetConfig, generate_plays, generate_tracks
 from lessons.errors import LabError
 from lessons.i18n import t
 from lessons.serving import chooser, processed, warehouse
-from views.common import lang, tr
+from views.common import lang, tr, translated_headers
 
 ROWS, SEED = 1_000_000, 5
 # Table headers as lessons.serving writes them -> app text keys (serving.col.<name>).
@@ -74,7 +74,7 @@ def headed(frame: pd.DataFrame | list[dict]) -> pd.DataFrame:
         table[column] = table[column].map(
             lambda v: tr(CELL_KEYS[v]) if isinstance(v, str) and v in CELL_KEYS else v
         )
-    return table.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+    return translated_headers(table, HEADER_KEYS)
 
 
 def priced(estimate: pd.DataFrame) -> pd.DataFrame:

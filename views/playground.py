@@ -6,7 +6,7 @@ import streamlit as st
 from lessons.errors import LabError
 from lessons.lake import demo, lakeformation, sandbox
 from lessons.paths import data_dir
-from views.common import tr
+from views.common import tr, translated_headers
 
 EXAMPLES = (
     "SELECT activity_type, count(*) AS plays, count(DISTINCT device_id) AS devices\n"
@@ -33,7 +33,7 @@ HEADER_KEYS = {
 
 def headed(frame: pd.DataFrame) -> pd.DataFrame:
     """One of the page's own tables with its headers in the learner's language."""
-    return frame.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+    return translated_headers(frame, HEADER_KEYS)
 
 
 @st.cache_resource(show_spinner=False)

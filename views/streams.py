@@ -10,7 +10,7 @@ from lessons.datafiles import connect_tables
 from lessons.errors import LabError
 from lessons.streams import compare, freshness, labs
 from lessons.streams.workload import Workload, workload_from_plays
-from views.common import lang, tr
+from views.common import lang, tr, translated_headers
 
 SPEEDUP_FOR_A_MINUTE = 10_080  # a week of plays sent in one minute
 
@@ -44,7 +44,7 @@ def headed(frame: pd.DataFrame) -> pd.DataFrame:
         shown["schedule"] = shown["schedule"].map(lambda name: charts.schedule_label(name, lang()))
     if "kind" in shown:
         shown["kind"] = shown["kind"].map(lambda kind: charts.kind_label(kind, lang()))
-    return shown.rename(columns=lambda c: tr(HEADER_KEYS[c]) if c in HEADER_KEYS else c)
+    return translated_headers(shown, HEADER_KEYS)
 
 
 def show_wrapped(frame: pd.DataFrame) -> None:
